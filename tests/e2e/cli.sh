@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# cli.sh: the command line itself: help, version, exit codes, --db, init.
+. "$(dirname "$0")/lib.sh"
+
+test_version() {
+	run 0 bb --version
+	contains out "backbone "
+}
+
+test_no_command_is_usage_error() {
+	run 2 bb
+	contains err "commands:"
+}
+
+test_help_lists_every_command() {
+	run 0 bb help
+	contains out "init"
+	contains out "exit codes: 0 success, 1 input refused, 2 usage error, 3 internal error"
+}
+
+test_help_for_a_command() {
+	run 0 bb help init
+	contains out "usage: backbone init"
+	run 0 bb init --help
+	contains out "usage: backbone init"
+}
+
+test_unknown_command() {
+	run 2 bb frobnicate
+	contains err "'frobnicate' is not a backbone command"
+}
+
+test_unknown_option() {
+	run 2 bb init --frob
+	contains err "unknown option '--frob' for 'init'"
+}
+
+test_json_output() {
+	run 0 bb --db x.db init --json
+	contains out '"database": "x.db"'
+}
+
+test_init_then_status() {
+	run 0 bb --db x.db init --name "Riverside Promise"
+	contains out "created initiative in x.db"
+	run 0 bb --db x.db status --json
+	contains out '"initiative": "Riverside Promise"'
+	contains out '"schema_version": '
+}
+
+test_init_twice_is_refused() {
+	run 0 bb --db x.db init
+	run 1 bb --db x.db init
+	contains err "already holds the initiative"
+}
+
+test_db_from_environment() {
+	BACKBONE_DB=env.db run 0 bb init
+	[ -f env.db ] || fail "env.db not created"
+	run 0 bb --db env.db status
+}
+
+test_missing_database() {
+	run 1 bb --db nowhere.db status
+	contains err "nowhere.db: no database here"
+	[ ! -e nowhere.db ] || fail "status created a database"
+}
+
+test_not_a_database() {
+	printf 'this is not sqlite\n%.0s' $(seq 1 200) > junk.db
+	cp junk.db junk.orig
+	run 1 bb --db junk.db status
+	contains err "junk.db: not a usable database"
+	same junk.db junk.orig
+}
+
+run_tests
