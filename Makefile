@@ -83,6 +83,23 @@ unit: test-deps
 lint:
 	@scripts/lint.sh
 
+# libFuzzer harnesses: fuzz/fuzz_NAME.c with a seed corpus in fuzz/corpus/NAME/.
+# `make fuzz` builds them all; `build/fuzz/fuzz_NAME fuzz/corpus/NAME` runs one.
+FUZZ_CC    ?= clang
+FUZZFLAGS  := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FSRCS      := $(sort $(wildcard fuzz/fuzz_*.c))
+FOBJS      := $(SRCS:src/%.c=build/fuzz/obj/%.o)
+FUZZERS    := $(FSRCS:fuzz/%.c=build/fuzz/%)
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(STD) -Wall -Wextra -Werror -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZFLAGS) -c $< -o $@
+build/fuzz/%: fuzz/%.c $(FOBJS)
+	@echo "  LD fuzz $@"
+	@$(FUZZ_CC) $(STD) -Isrc $(FUZZFLAGS) -fsanitize=fuzzer $< $(FOBJS) -o $@ $(LIBS)
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZERS)
+
 bench: deps build/backbone
 	@scripts/deps.sh bench
 	@for b in bench/*/run; do echo "== $$b"; $$b || exit 1; done
