@@ -263,14 +263,17 @@ show_summary(FILE *o, const struct bb_framework *fw, const struct bb_fw_version 
 			    bb_rba_name(ind->category), ind->unit ? ind->unit : "no unit");
 			if (ind->cadence)
 				fprintf(o, ", %s", bb_cadence_name(ind->cadence));
-			fprintf(o, ", %s is better]\n", bb_direction_name(ind->direction));
+			fprintf(o, ", %s]\n", ind->direction == BB_DIR_HIGHER ?
+			    "higher is better" : ind->direction == BB_DIR_LOWER ?
+			    "lower is better" : "no better direction");
 		}
 	}
 	fprintf(o, "\ndatasets\n");
 	for (size_t i = 0; i < fw->ndatasets; i++) {
 		const struct bb_dataset *ds = &fw->datasets[i];
-		fprintf(o, "  %s: %s (%s, %zu fields, %zu rules)\n", ds->id, ds->name,
-		    bb_dataset_kind_name(ds->kind), ds->nfields, ds->nrules);
+		fprintf(o, "  %s: %s (%s, %zu field%s, %zu rule%s)\n", ds->id,
+		    ds->name, bb_dataset_kind_name(ds->kind), ds->nfields,
+		    ds->nfields == 1 ? "" : "s", ds->nrules, ds->nrules == 1 ? "" : "s");
 		for (size_t k = 0; k < ds->nfields; k++) {
 			const struct bb_field *f = &ds->fields[k];
 			fprintf(o, "    %-22s %s", f->name, bb_field_type_name(f->type));

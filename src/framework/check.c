@@ -241,7 +241,8 @@ is_code_of(const struct bb_code_list *cl, const char *v)
 	return false;
 }
 
-/* Is `v` a value field `f` can hold?  On no, a reason into why. */
+/* Is `v` a value field `f` can hold?  On no, the reason into why, to
+ * follow the value ("not a whole number"). */
 static bool
 value_ok(const struct bb_field *f, const char *v, char *why, size_t whysz)
 {
@@ -251,41 +252,45 @@ value_ok(const struct bb_field *f, const char *v, char *why, size_t whysz)
 	if (f == NULL || v == NULL || bb_fw_is_missing(f, v))
 		return true;
 	switch (f->type) {
-	case BB_FT_CODE:
-		if (f->codes == NULL || is_code_of(f->codes, v))
+	case BB_FT_CODE: {
+		const struct bb_code_list *cl = f->codes;
+		size_t off;
+		if (cl == NULL || is_code_of(cl, v))
 			return true;
-		if (f->codes->ncodes <= 20) {
-			size_t off = (size_t)snprintf(why, whysz, "'%.60s' is not a code "
-			    "of code list '%s' (codes:", v, f->codes->id);
-			for (size_t i = 0; i < f->codes->ncodes && off < whysz; i++)
+		off = (size_t)snprintf(why, whysz, "not a code of code list '%s'", cl->id);
+		if (cl->ncodes <= 20 && off < whysz) {
+			off += (size_t)snprintf(why + off, whysz - off, " (codes:");
+			for (size_t i = 0; i < cl->ncodes && off < whysz; i++)
 				off += (size_t)snprintf(why + off, whysz - off, "%s %s",
-				    i ? "," : "", f->codes->codes[i].code ?
-				    f->codes->codes[i].code : "?");
+				    i ? "," : "", cl->codes[i].code ? cl->codes[i].code : "?");
+			for (size_t i = 0; i < cl->nmissing && off < whysz; i++)
+				off += (size_t)snprintf(why + off, whysz - off, "%s %s",
+				    i ? "," : "; missing codes:", cl->missing[i].code ?
+				    cl->missing[i].code : "?");
 			if (off < whysz)
 				snprintf(why + off, whysz - off, ")");
-		} else
-			snprintf(why, whysz, "'%.60s' is not a code of code list '%s'",
-			    v, f->codes->id);
+		}
 		return false;
+	}
 	case BB_FT_INTEGER:
 		if (bb_parse_i64(v, &n) == BB_OK)
 			return true;
-		snprintf(why, whysz, "'%.60s' is not a whole number", v);
+		snprintf(why, whysz, "not a whole number");
 		return false;
 	case BB_FT_DECIMAL:
 		if (bb_parse_double(v, &d) == BB_OK)
 			return true;
-		snprintf(why, whysz, "'%.60s' is not a number", v);
+		snprintf(why, whysz, "not a number");
 		return false;
 	case BB_FT_DATE:
 		if (bb_fw_date_valid(v))
 			return true;
-		snprintf(why, whysz, "'%.60s' is not a date written YYYY-MM-DD", v);
+		snprintf(why, whysz, "not a date written YYYY-MM-DD");
 		return false;
 	case BB_FT_BOOLEAN:
 		if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
 			return true;
-		snprintf(why, whysz, "'%.60s' is not true or false", v);
+		snprintf(why, whysz, "not true or false");
 		return false;
 	default:
 		return true;
@@ -490,6 +495,7 @@ struct filled {
 	const struct bb_dataset *ds;
 	const struct nameset *fields;
 	struct bb_loc *first;	/* per field; line 0 = not filled */
+	char **by;		/* per field: what fills it ("column 'Age'") */
 	const char *xwp;	/* "crosswalk for 'x'" */
 };
 
@@ -510,16 +516,21 @@ xw_field(struct fwc *c, struct filled *F, const char *name, struct bb_loc l,
 	return NULL;
 }
 
+/* Note that `by` (at l) fills f; a second filler is an error. */
 static void
-fill(struct fwc *c, struct filled *F, const struct bb_field *f, struct bb_loc l)
+fill(struct fwc *c, struct filled *F, const struct bb_field *f, struct bb_loc l,
+    const char *by)
 {
 	size_t i = (size_t)(f - F->ds->fields);
 
 	if (F->first[i].line != 0)
-		ERR(c, l, "filled-twice", "%s: field '%s' is already filled at line %u",
-		    F->xwp, f->name, F->first[i].line);
-	else
+		ERR(c, l, "filled-twice", "%s: field '%s' is filled twice: by %s "
+		    "(line %u) and by %s", F->xwp, f->name, F->by[i],
+		    F->first[i].line, by);
+	else {
 		F->first[i] = l;
+		F->by[i] = bb_strdup(by);
+	}
 }
 
 static void
@@ -534,8 +545,9 @@ check_xw_values(struct fwc *c, struct filled *F, const struct bb_crosswalk *xw)
 		for (size_t k = 0; f != NULL && k < cm->npairs; k++)
 			if (!value_ok(f, cm->pairs[k].to, why, sizeof(why)))
 				ERR(c, at(c, &cm->pairs[k].to, cm->pairs[k].loc), "bad-code",
-				    "%s: code map of field '%s' maps '%.60s' to %s", F->xwp,
-				    f->name, cm->pairs[k].from ? cm->pairs[k].from : "?", why);
+				    "%s: code map of field '%s' maps '%.60s' to '%.60s', "
+				    "which is %s", F->xwp, f->name, cm->pairs[k].from ?
+				    cm->pairs[k].from : "?", cm->pairs[k].to, why);
 	}
 	for (size_t i = 0; i < xw->ndates; i++) {
 		const struct bb_xw_date *d = &xw->dates[i];
@@ -566,10 +578,10 @@ check_xw_values(struct fwc *c, struct filled *F, const struct bb_crosswalk *xw)
 		f = xw_field(c, F, k->field, k->loc, "'constants' names field");
 		if (f == NULL)
 			continue;
-		fill(c, F, f, k->loc);
+		fill(c, F, f, k->loc, "constant");
 		if (!value_ok(f, k->value, why, sizeof(why)))
-			ERR(c, at(c, &k->value, k->loc), "bad-code", "%s: constant of "
-			    "field '%s': %s", F->xwp, f->name, why);
+			ERR(c, at(c, &k->value, k->loc), "bad-code", "%s: constant "
+			    "'%.60s' of field '%s' is %s", F->xwp, k->value, f->name, why);
 	}
 }
 
@@ -593,6 +605,7 @@ check_crosswalk(struct fwc *c, struct sets *S, const struct bb_partner *p,
 	F.fields = &S->fields[F.ds - c->fw->datasets];
 	F.xwp = xwp;
 	F.first = bb_calloc(F.ds->nfields + 1, sizeof(*F.first));
+	F.by = bb_calloc(F.ds->nfields + 1, sizeof(*F.by));
 	if (ns_find(owed, xw->dataset) == NULL)
 		WARN(c, at(c, &xw->dataset, xw->loc), "no-obligation",
 		    "partner '%s' has a crosswalk for dataset '%s' but no "
@@ -603,8 +616,10 @@ check_crosswalk(struct fwc *c, struct sets *S, const struct bb_partner *p,
 		snprintf(role, sizeof(role), "column '%.60s' maps to",
 		    col->column ? col->column : "?");
 		f = xw_field(c, &F, col->field, at(c, &col->field, col->loc), role);
+		snprintf(role, sizeof(role), "column '%.60s'",
+		    col->column ? col->column : "?");
 		if (f != NULL)
-			fill(c, &F, f, col->loc);
+			fill(c, &F, f, col->loc, role);
 	}
 	for (size_t i = 0; i < xw->nsplits; i++) {
 		const struct bb_xw_split *s = &xw->splits[i];
@@ -615,8 +630,10 @@ check_crosswalk(struct fwc *c, struct sets *S, const struct bb_partner *p,
 			snprintf(role, sizeof(role), "split of column '%.60s' fills",
 			    s->column ? s->column : "?");
 			f = xw_field(c, &F, s->into[k], at(c, &s->into[k], s->loc), role);
+			snprintf(role, sizeof(role), "the split of column '%.60s'",
+			    s->column ? s->column : "?");
 			if (f != NULL)
-				fill(c, &F, f, at(c, &s->into[k], s->loc));
+				fill(c, &F, f, at(c, &s->into[k], s->loc), role);
 		}
 	}
 	for (size_t i = 0; i < xw->njoins; i++) {
@@ -624,7 +641,7 @@ check_crosswalk(struct fwc *c, struct sets *S, const struct bb_partner *p,
 		f = xw_field(c, &F, j->into, at(c, &j->into, j->loc),
 		    "join fills");
 		if (f != NULL)
-			fill(c, &F, f, at(c, &j->into, j->loc));
+			fill(c, &F, f, at(c, &j->into, j->loc), "a join");
 	}
 	check_xw_values(c, &F, xw);
 	for (size_t i = 0; i < F.ds->nfields; i++)
@@ -632,6 +649,7 @@ check_crosswalk(struct fwc *c, struct sets *S, const struct bb_partner *p,
 		    F.ds->fields[i].name != NULL)
 			ERR(c, xw->loc, "unfilled-field", "%s never fills required "
 			    "field '%s'", xwp, F.ds->fields[i].name);
+	bb_strv_free(F.by, F.ds->nfields);
 	free(F.first);
 }
 

@@ -63,11 +63,14 @@ plain_word(const char *s, bool allow_dot)
 	return true;
 }
 
-/* path + ".key", or path + "[key]" / "[\"key\"]" when it cannot be dotted. */
+/* path + ".key", or path + "[key]" / "[\"key\"]" when it cannot be dotted
+ * (it does not start with a letter, or holds other than letters, digits,
+ * '_' and '-'). */
 static char *
 extend(const char *path, const char *key, bool dotted)
 {
-	if (dotted && plain_word(key, false))
+	if (dotted && plain_word(key, false) &&
+	    ((*key >= 'a' && *key <= 'z') || (*key >= 'A' && *key <= 'Z') || *key == '_'))
 		return *path ? bb_asprintf("%s.%s", path, key) : bb_strdup(key);
 	if (plain_word(key, true))
 		return bb_asprintf("%s[%s]", path, key);

@@ -121,6 +121,8 @@ struct frame {
 
 struct yp {
 	const char *name;
+	const char *data;	/* the text parsed, for quoting tags */
+	size_t len;
 	struct bb_arena *a;
 	struct bb_findings *f;
 	struct frame stack[BB_FW_MAX_DEPTH];
@@ -331,11 +333,15 @@ yp_refused(struct yp *y, struct fy_event *e)
 		return true;
 	}
 	if (t != NULL) {
-		size_t len = 0;
-		const char *txt = fy_token_get_text(t, &len);
-		yp_fail(y, l, "yaml", "tags ('%.*s') are not allowed in a "
-		    "framework file", txt ? (int)(len > 100 ? 100 : len) : 0,
-		    txt ? txt : "");
+		/* Quote the tag as written ("!!binary"), from its marks. */
+		const struct fy_mark *a = fy_token_start_mark(t), *b = fy_token_end_mark(t);
+		size_t from = a ? a->input_pos : 0, to = b ? b->input_pos : 0;
+		if (a == NULL || b == NULL || to <= from || to > y->len)
+			from = to = 0;
+		if (to - from > 100)
+			to = from + 100;
+		yp_fail(y, a ? mark_loc(a) : l, "yaml", "tags ('%.*s') are not "
+		    "allowed in a framework file", (int)(to - from), y->data + from);
 		return true;
 	}
 	return false;
@@ -415,6 +421,8 @@ bb_fw_yaml_parse(const char *name, const char *data, size_t len,
 	}
 	memset(&y, 0, sizeof(y));
 	y.name = name;
+	y.data = data;
+	y.len = len;
 	y.a = a;
 	y.f = f;
 	if (fy_parser_set_string(fyp, len ? data : "", len) != 0) {
