@@ -109,6 +109,9 @@ int bb_store_submission_current(struct bb_store *s, const char *partner,
     const char *dataset, const char *period, int64_t *id);
 /* Insert; received_at is set from the clock.  Sets in->id. */
 int bb_store_submission_insert(struct bb_store *s, struct bb_submission *in);
+/* Set the final status and counts of a submission inserted earlier in the
+ * same transaction (status, rows_*, errors, warnings of `sub`). */
+int bb_store_submission_finish(struct bb_store *s, const struct bb_submission *sub);
 /* Mark `old_id` superseded by `new_id` and retire its records. */
 int bb_store_submission_supersede(struct bb_store *s, int64_t old_id,
     int64_t new_id);

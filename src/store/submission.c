@@ -225,6 +225,28 @@ bb_store_submission_insert(struct bb_store *s, struct bb_submission *in)
 }
 
 int
+bb_store_submission_finish(struct bb_store *s, const struct bb_submission *sub)
+{
+	struct bb_stmt *st;
+	int rc;
+
+	if ((rc = bb_db_prepare(s->db,
+	    "UPDATE submission SET status = ?, rows_read = ?, rows_accepted = ?,"
+	    " rows_refused = ?, errors = ?, warnings = ? WHERE id = ?", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_text(st, 1, sub->status);
+	bb_stmt_bind_int64(st, 2, sub->rows_read);
+	bb_stmt_bind_int64(st, 3, sub->rows_accepted);
+	bb_stmt_bind_int64(st, 4, sub->rows_refused);
+	bb_stmt_bind_int64(st, 5, sub->errors);
+	bb_stmt_bind_int64(st, 6, sub->warnings);
+	bb_stmt_bind_int64(st, 7, sub->id);
+	rc = bb_stmt_step(st);
+	bb_stmt_free(st);
+	return rc < 0 ? rc : BB_OK;
+}
+
+int
 bb_store_submission_supersede(struct bb_store *s, int64_t old_id, int64_t new_id)
 {
 	struct bb_stmt *st;
