@@ -95,9 +95,26 @@ static const char m2_intake[] =
     "  PRIMARY KEY (submission_id, source_row)"
     ");";
 
+/* Participants: one person across partners.  A record belongs to at most
+ * one participant; record_participant always names the surviving
+ * participant (a merge rewrites it and sets merged_into on the other). */
+static const char m3_participants[] =
+    "CREATE TABLE participant ("
+    "  id INTEGER PRIMARY KEY,"
+    "  merged_into INTEGER REFERENCES participant (id),"
+    "  created_by_submission INTEGER REFERENCES submission (id)"
+    ");"
+    "CREATE TABLE record_participant ("
+    "  record_id INTEGER PRIMARY KEY REFERENCES record (id),"
+    "  participant_id INTEGER NOT NULL REFERENCES participant (id)"
+    ");"
+    "CREATE INDEX record_participant_by_participant"
+    "  ON record_participant (participant_id);";
+
 const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
 	{ 2, "intake", m2_intake, NULL },
+	{ 3, "participants", m3_participants, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);
