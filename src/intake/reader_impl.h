@@ -192,6 +192,19 @@ int bb_zip_read_all(struct bb_reader *r, const char *name, size_t max,
  * characters, cut on a UTF-8 boundary, "..." when cut.  Into out. */
 void bb_reader_quote(const char *s, size_t n, char *out, size_t outsz);
 
+/* XLSX cell values (xlsx.c), exposed for the tests. */
+enum { BB_XF_PLAIN, BB_XF_DATE, BB_XF_DURATION };
+/* The shortest decimal text that reads back as v: integers without ".0",
+ * an exponent (1e+16, 1.5e-05) outside 1e-4 <= |v| < 1e16. */
+void bb_xlsx_number_text(double v, char *out, size_t n);
+/* A date serial as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS, HH:MM:SS (below 1) or,
+ * for BB_XF_DURATION, H:MM:SS; BB_ERR_INPUT when no date (negative, past
+ * 9999-12-31). Serial 60 of the 1900 system is "1900-02-29", as Excel has it. */
+int bb_xlsx_serial_text(double serial, bool date1904, int kind, char *out,
+    size_t n);
+/* What a custom number format shows: BB_XF_PLAIN, _DATE or _DURATION. */
+int bb_xlsx_format_kind(const char *code);
+
 /* The formats. */
 extern const struct bb_format bb_format_csv;
 extern const struct bb_format bb_format_xlsx;
