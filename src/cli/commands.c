@@ -15,6 +15,7 @@ extern const struct bb_command bb_cmd_framework_versions;
 extern const struct bb_command bb_cmd_framework_diff;
 extern const struct bb_command bb_cmd_framework_export_schema;
 extern const struct bb_command bb_cmd_framework_import_schema;
+extern const struct bb_command bb_cmd_read;
 
 const struct bb_command *const bb_commands[] = {
 	&bb_cmd_init,
@@ -26,6 +27,7 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_framework_diff,
 	&bb_cmd_framework_export_schema,
 	&bb_cmd_framework_import_schema,
+	&bb_cmd_read,
 };
 
 const size_t bb_commands_count = BB_ARRAY_LEN(bb_commands);

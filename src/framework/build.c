@@ -15,6 +15,7 @@
  * written, so later findings can point at it.
  */
 #include "framework/internal.h"
+#include "framework/period.h"
 #include "util/bb.h"
 
 #include <math.h>
@@ -526,8 +527,9 @@ build_bound(struct fwb *b, const struct fw_node *m, const char *key,
 			*has = false;
 		}
 	} else if (f->type == BB_FT_DATE) {
+		int32_t day;
 		*date = text_of(b, v, key, date);
-		if (*date != NULL && !bb_fw_date_valid(*date)) {
+		if (*date != NULL && !bb_date_parse_iso(*date, &day)) {
 			err(b, v->loc, "bad-value", "'%s' of a date field must be a date "
 			    "written YYYY-MM-DD", key);
 			*date = NULL;

@@ -12,6 +12,7 @@
  * large hostile file costs n log n, not n squared.
  */
 #include "framework/internal.h"
+#include "framework/period.h"
 #include "util/bb.h"
 
 #include <regex.h>
@@ -51,6 +52,13 @@ at(const struct fwc *c, const void *slot, struct bb_loc fallback)
 {
 	struct bb_loc l = bb_fw_loc(c->fw, slot);
 	return l.line ? l : fallback;
+}
+
+static bool
+iso_date(const char *s)
+{
+	int32_t day;
+	return s != NULL && bb_date_parse_iso(s, &day);
 }
 
 /* --- name sets ----------------------------------------------------------- */
@@ -283,7 +291,7 @@ value_ok(const struct bb_field *f, const char *v, char *why, size_t whysz)
 		snprintf(why, whysz, "not a number");
 		return false;
 	case BB_FT_DATE:
-		if (bb_fw_date_valid(v))
+		if (iso_date(v))
 			return true;
 		snprintf(why, whysz, "not a date written YYYY-MM-DD");
 		return false;
@@ -416,7 +424,7 @@ check_rule(struct fwc *c, const struct bb_dataset *ds, struct nameset *fields,
 	{
 		const struct bb_field *lf = ln->what;
 		double d;
-		if (lf->type == BB_FT_DATE && !bb_fw_date_valid(r->right))
+		if (lf->type == BB_FT_DATE && !iso_date(r->right))
 			ERR(c, l, "bad-rule", "%s: '%.100s' is not a date (YYYY-MM-DD) "
 			    "for date field '%s'", p, r->right, lf->name);
 		else if (numeric(lf->type) && bb_parse_double(r->right, &d) != BB_OK)
@@ -688,15 +696,15 @@ check_partner(struct fwc *c, struct sets *S, const struct bb_partner *p)
 
 /* --- outcomes and indicators --------------------------------------------- */
 
-static const char period_help[] =
-    "(use 2026, 2026-Q3, 2026-07, SY2026-27, FY2027 or 2026-01-15..2026-03-31)";
-
 static void
 check_indicator(struct fwc *c, struct sets *S, const struct bb_indicator *ind)
 {
 	const char *id = ind->id ? ind->id : "?";
 	struct nameset periods = { 0 };
-	char p[160], s[11], e[11];
+	struct bb_year_starts ys;
+	struct bb_period per;
+	const char *why;
+	char p[160];
 
 	snprintf(p, sizeof(p), "indicator '%s'", id);
 	for (size_t i = 0; i < ind->nterms; i++)
@@ -709,19 +717,19 @@ check_indicator(struct fwc *c, struct sets *S, const struct bb_indicator *ind)
 		ref(c, &S->all_fields, ind->disaggregations[i],
 		    at(c, &ind->disaggregations[i], ind->loc), p, "disaggregation",
 		    "a field of any dataset");
+	bb_year_starts_of(c->fw, &ys);
 	if (ind->baseline_period != NULL &&
-	    bb_fw_period_parse(ind->baseline_period, &c->fw->calendar, s, e) != BB_OK)
+	    bb_period_parse(ind->baseline_period, &ys, &per, &why) != BB_OK)
 		ERR(c, at(c, &ind->baseline_period, ind->loc), "bad-period",
-		    "%s: baseline period '%.60s' is malformed %s", p,
-		    ind->baseline_period, period_help);
+		    "%s: baseline period '%.60s' %s", p, ind->baseline_period, why);
 	for (size_t i = 0; i < ind->ntargets; i++) {
 		const struct bb_target *t = &ind->targets[i];
 		struct bb_loc l = at(c, &t->period, t->loc);
 		if (t->period == NULL)
 			continue;
-		if (bb_fw_period_parse(t->period, &c->fw->calendar, s, e) != BB_OK)
-			ERR(c, l, "bad-period", "%s: target period '%.60s' is malformed %s",
-			    p, t->period, period_help);
+		if (bb_period_parse(t->period, &ys, &per, &why) != BB_OK)
+			ERR(c, l, "bad-period", "%s: target period '%.60s' %s", p,
+			    t->period, why);
 		ns_add(&periods, t->period, l, t);
 	}
 	ns_finish(c, &periods, "target period");
@@ -789,16 +797,16 @@ check_calendar(struct fwc *c)
 		const struct bb_period_def *pd = &cal->periods[i];
 		const char *id = pd->id ? pd->id : "?";
 		ns_add(&ids, pd->id, at(c, &pd->id, pd->loc), pd);
-		if (pd->start && !bb_fw_date_valid(pd->start))
+		if (pd->start && !iso_date(pd->start))
 			ERR(c, at(c, &pd->start, pd->loc), "bad-value", "period '%s': "
 			    "start '%.60s' is not a date written YYYY-MM-DD", id, pd->start);
-		else if (pd->end && !bb_fw_date_valid(pd->end))
+		else if (pd->end && !iso_date(pd->end))
 			ERR(c, at(c, &pd->end, pd->loc), "bad-value", "period '%s': end "
 			    "'%.60s' is not a date written YYYY-MM-DD", id, pd->end);
 		else if (pd->start && pd->end && strcmp(pd->start, pd->end) > 0)
 			ERR(c, at(c, &pd->start, pd->loc), "bad-range", "period '%s': "
 			    "start %s is after end %s", id, pd->start, pd->end);
-		if (pd->due && !bb_fw_date_valid(pd->due))
+		if (pd->due && !iso_date(pd->due))
 			ERR(c, at(c, &pd->due, pd->loc), "bad-value", "period '%s': due "
 			    "'%.60s' is not a date written YYYY-MM-DD", id, pd->due);
 	}

@@ -482,26 +482,13 @@ char *bb_framework_table_schema(const struct bb_framework *fw,
 int bb_framework_import_schema(const char *name, const char *json, size_t len,
     const char *id, char **yaml, struct bb_findings *findings);
 
-/* --- calendar words (framework/period.c) -------------------------------- */
+/* --- crosswalk date formats (framework/dateformat.c) ------------------ */
 
-/* Is s a real date written YYYY-MM-DD? */
-bool bb_fw_date_valid(const char *s);
-/* The first and last day (YYYY-MM-DD) of a period label: "2026",
- * "2026-Q3", "2026-07", "SY2026-27", "FY2027", "2026-01-15..2026-03-31".
- * School and fiscal years start in the calendar's months (defaults 8 and 7
- * when cal is NULL).  0, or BB_ERR_INPUT for a malformed label. */
-int bb_fw_period_parse(const char *label, const struct bb_calendar *cal,
-    char start[11], char end[11]);
-/* Is fmt a crosswalk date format ("MM/DD/YYYY", "YYYYMMDD", "excel",
- * "iso")?  0, or BB_ERR_INPUT with *why (static text, "needs a year, a
- * month and a day"). */
+/* Is fmt a date format a crosswalk may declare ("MM/DD/YYYY", "YYYYMMDD",
+ * "D MMM YYYY", "excel", "iso")?  0, or BB_ERR_INPUT with *why (static
+ * text: "needs a year, a month and a day").  Dates and period labels
+ * themselves are framework/period.h's. */
 int bb_fw_date_format_check(const char *fmt, const char **why);
-/* Read `text` written in `fmt` as YYYY-MM-DD into out.  YY is 19YY for 69
- * to 99, 20YY for 00 to 68; M and D take one or two digits; "excel" is a
- * serial day number of the 1900 system (a fraction, the time, is ignored);
- * "iso" is YYYY-MM-DD, optionally followed by T and a time.  0, or
- * BB_ERR_INPUT when the text does not fit or is not a real date. */
-int bb_fw_date_parse(const char *fmt, const char *text, char out[11]);
 
 /* --- lookups (NULL when absent) ----------------------------------------- */
 

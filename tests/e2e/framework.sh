@@ -701,7 +701,7 @@ test_fixture_smart() {
 # a malformed target period
 test_fixture_target_period() {
 	fixture target-period 1 \
-	    "target-period.yaml:42:57: indicator 'visits-count': target period '2027-Q5' is malformed (use 2026, 2026-Q3, 2026-07, SY2026-27, FY2027 or 2026-01-15..2026-03-31)" \
+	    "target-period.yaml:42:57: indicator 'visits-count': target period '2027-Q5' is not a period label (expected e.g. 2026, 2026-Q3, 2026-07, SY2026-27, FY2027 or 2026-01-15..2026-03-31)" \
 	    "1 error, 0 warnings"
 }
 
