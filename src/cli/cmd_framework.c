@@ -5,6 +5,7 @@
  * Schema.  docs/cli.md describes each; docs/framework.md the file.
  */
 #include "cli/cli.h"
+#include "cli/cli_framework.h"
 #include "framework/framework.h"
 #include "store/store.h"
 #include "util/bb.h"
@@ -58,39 +59,28 @@ need_store(struct bb_ctx *ctx)
 	return bb_store_open(ctx->db_path, false, &ctx->store, &ctx->diag);
 }
 
-/* Load the stored version `version` (0 = latest) into *fw and *v.  When
- * there is none, fails with a message. */
+/* Read the stored version `version` (0 = latest) into *v, and when fw is
+ * not NULL load it into *fw.  When there is none, fails with a message. */
 static int
 load_version(struct bb_ctx *ctx, int64_t version, struct bb_fw_version *v,
     struct bb_framework **fw)
 {
-	struct bb_findings f;
 	int rc;
 
 	if (fw != NULL)
 		*fw = NULL;
 	rc = bb_store_framework_get(ctx->store, version, v);
 	if (rc == BB_ERR_NOTFOUND) {
-		if (version == 0)
-			return bb_ctx_fail(ctx, rc, "no framework applied yet; run "
-			    "'backbone framework apply FRAMEWORK.yaml'");
-		return bb_ctx_fail(ctx, rc, "there is no framework version %lld",
-		    (long long)version);
+		if (version != 0)
+			return bb_ctx_fail(ctx, rc, "framework version %lld does not "
+			    "exist", (long long)version);
+		return bb_ctx_fail(ctx, rc, "no framework applied yet; run "
+		    "'backbone framework apply FILE' first");
 	}
 	if (rc != BB_OK)
-		return bb_ctx_fail(ctx, rc, "cannot read framework version: %s",
+		return bb_ctx_fail(ctx, rc, "cannot read the framework: %s",
 		    bb_store_errmsg(ctx->store));
-	if (fw == NULL)
-		return BB_OK;
-	bb_findings_init(&f);
-	rc = bb_framework_load_buffer(v->source_name, v->source, v->source_len, fw, &f);
-	if (rc != BB_OK) {
-		bb_findings_print(&f, ctx->err);
-		rc = bb_ctx_fail(ctx, BB_ERR_INTERNAL, "stored framework version %lld "
-		    "no longer loads", (long long)v->version);
-	}
-	bb_findings_free(&f);
-	return rc;
+	return fw != NULL ? bb_cli_framework(ctx, v->version, fw, NULL) : BB_OK;
 }
 
 static int64_t
@@ -570,12 +560,10 @@ run_export_schema(struct bb_ctx *ctx)
 {
 	const char *file = bb_ctx_opt(ctx, "file");
 	struct bb_framework *fw = NULL;
-	struct bb_fw_version v;
 	const struct bb_dataset *ds;
 	char *s;
 	int rc;
 
-	memset(&v, 0, sizeof(v));
 	if (file != NULL && bb_ctx_opt(ctx, "version") != NULL)
 		return bb_ctx_fail(ctx, BB_ERR_USAGE, "give --version or --file, "
 		    "not both");
@@ -589,7 +577,7 @@ run_export_schema(struct bb_ctx *ctx)
 		}
 		bb_findings_free(&f);
 	} else if ((rc = need_store(ctx)) == BB_OK)
-		rc = load_version(ctx, opt_version(ctx), &v, &fw);
+		rc = bb_cli_framework(ctx, opt_version(ctx), &fw, NULL);
 	if (rc != BB_OK)
 		goto out;
 	if ((ds = bb_fw_dataset(fw, ctx->argv[0])) == NULL) {
@@ -602,7 +590,6 @@ run_export_schema(struct bb_ctx *ctx)
 	free(s);
 out:
 	bb_framework_free(fw);
-	bb_fw_version_clear(&v);
 	return rc;
 }
 

@@ -342,13 +342,13 @@ test_show_source_and_json() {
 	lacks out '"line"'
 	run 0 bb --db x.db framework show --version 1 --json
 	run 1 bb --db x.db framework show --version 7
-	contains err "there is no framework version 7"
+	contains err "framework version 7 does not exist"
 }
 
 test_show_before_apply() {
 	run 0 bb --db x.db init
 	run 1 bb --db x.db framework show
-	contains err "no framework applied yet; run 'backbone framework apply FRAMEWORK.yaml'"
+	contains err "no framework applied yet; run 'backbone framework apply FILE' first"
 }
 
 # --- diff ----------------------------------------------------------------
@@ -515,7 +515,7 @@ test_version_option_belongs_to_the_command() {
 	# has one, and the program's version otherwise.
 	run 0 bb --db x.db init
 	run 1 bb --db x.db framework show --version 3
-	contains err "there is no framework version 3"
+	contains err "framework version 3 does not exist"
 	run 0 bb --db x.db status --version
 	contains out "backbone "
 }
