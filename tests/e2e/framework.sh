@@ -127,6 +127,21 @@ test_refuses_deep_block_nesting() {
 	refused deepblock.yaml "deepblock.yaml:34:65: nested deeper than 32 levels"
 }
 
+test_refuses_a_million_nodes() {
+	{ printf 'backbone: 1\nx: ['; head -c 1000001 /dev/zero | sed 's/\x0/0,/g'; printf '0]\n'; } > nodes.yaml
+	refused nodes.yaml "nodes.yaml:2:1999995: more than 1000000 YAML nodes: too large for a framework file"
+}
+
+test_many_findings_are_capped() {
+	{ printf 'backbone: 1\ninitiative: {id: x, name: X}\nglossary:\n'
+	  yes '  - {term: t, definition: d}' | head -n 12001; } > dups.yaml
+	run 1 bb framework check dups.yaml
+	eq "$(sed -n 1p out)" "dups.yaml:5:12: duplicate glossary term 't' (first at line 4)"
+	eq "$(sed -n 10001p out)" "(2000 more findings not shown)"
+	eq "$(sed -n 10002p out)" "12000 errors, 0 warnings"
+	eq "$(wc -l < out | tr -d ' ')" 10002
+}
+
 test_refuses_binary() {
 	printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10' > logo.yaml
 	refused logo.yaml "logo.yaml:1:1: invalid UTF-8 (byte 0x89): save the file as UTF-8"
