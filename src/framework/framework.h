@@ -432,6 +432,7 @@ int bb_framework_load_file(const char *path, struct bb_framework **out,
 /* The same from bytes in memory; `name` is used as the file in messages. */
 int bb_framework_load_buffer(const char *name, const char *data, size_t len,
     struct bb_framework **out, struct bb_findings *findings);
+/* Free a framework and everything it owns (one arena).  Accepts NULL. */
 void bb_framework_free(struct bb_framework *fw);
 /* Read a framework file's bytes (at most BB_FW_MAX_BYTES) into *data
  * (caller frees; NUL-terminated) and *len.  A file that cannot be read or
@@ -469,6 +470,7 @@ struct bb_fw_diff {
  * elements with ids are matched by id, not by position.  BB_ERR_INPUT when
  * either text is not JSON. */
 int bb_framework_diff(const char *before, const char *after, struct bb_fw_diff *out);
+/* Free the changes of a diff and empty it.  Accepts NULL. */
 void bb_fw_diff_free(struct bb_fw_diff *d);
 
 /* --- Frictionless Table Schema (framework/tableschema.c) --------------- */
@@ -517,9 +519,11 @@ bool bb_fw_is_missing(const struct bb_field *f, const char *value);
 bool bb_fw_valid_field_name(const char *s);
 bool bb_fw_valid_id(const char *s);
 
-/* Names of enum values as written in the file ("how_much", "quarterly"...). */
+/* Names of enum values as written in the file ("how_much", "quarterly"...);
+ * "?" for a value out of range. */
 const char *bb_field_type_name(enum bb_field_type t);
 const char *bb_identity_role_name(enum bb_identity_role r);
+/* "birth_date" -> BB_ID_BIRTH_DATE; BB_ERR_INPUT for an unknown name. */
 int bb_identity_role_parse(const char *s, enum bb_identity_role *out);
 const char *bb_sharing_name(enum bb_sharing s);
 const char *bb_direction_name(enum bb_direction d);
