@@ -109,6 +109,22 @@ skip_ws(struct bb_reader *r, struct jsonr *j)
 }
 
 
+static int
+unexpected(struct bb_reader *r, struct jsonr *j, int c, const char *want)
+{
+	if (c == -1)
+		bb_reader_error(r, j->line, j->col, "bad-json",
+		    "file ends where %s was expected", want);
+	else if (c == 0)
+		bb_reader_error(r, j->line, j->col, "binary",
+		    "binary data at line %llu, column %llu: not a text file",
+		    (unsigned long long)j->line, (unsigned long long)j->col);
+	else
+		bb_reader_error(r, j->line, j->col, "bad-json",
+		    "expected %s, found '%c'", want, c >= 0x20 && c < 0x7f ? c : '?');
+	return BB_ERR_INPUT;
+}
+
 /* --- one object ---------------------------------------------------------- */
 
 /* Take the object starting at the next byte ('{') into j->obj, noting the
@@ -134,12 +150,8 @@ scan_object(struct bb_reader *r, struct jsonr *j)
 			    (unsigned long long)j->obj_line);
 			return BB_ERR_INPUT;
 		}
-		if (c == 0) {
-			bb_reader_error(r, j->line, j->col, "binary",
-			    "binary data at line %llu, column %llu: not a text file",
-			    (unsigned long long)j->line, (unsigned long long)j->col);
-			return BB_ERR_INPUT;
-		}
+		if (c == 0)
+			return unexpected(r, j, c, "text");
 		size_t off = j->obj.len;
 		if (bb_buf_putc(&j->obj, c) != BB_OK) {
 			bb_reader_error(r, j->line, j->col, "row-too-long",
@@ -393,22 +405,6 @@ out:
 }
 
 /* --- the sequence of objects --------------------------------------------- */
-
-static int
-unexpected(struct bb_reader *r, struct jsonr *j, int c, const char *want)
-{
-	if (c == -1)
-		bb_reader_error(r, j->line, j->col, "bad-json",
-		    "file ends where %s was expected", want);
-	else if (c == 0)
-		bb_reader_error(r, j->line, j->col, "binary",
-		    "binary data at line %llu, column %llu: not a text file",
-		    (unsigned long long)j->line, (unsigned long long)j->col);
-	else
-		bb_reader_error(r, j->line, j->col, "bad-json",
-		    "expected %s, found '%c'", want, c >= 0x20 && c < 0x7f ? c : '?');
-	return BB_ERR_INPUT;
-}
 
 /* The next object into r->row: 1, 0 at the end, or an error. */
 static int
