@@ -128,13 +128,15 @@ unexpected(struct bb_reader *r, struct jsonr *j, int c, const char *want)
 /* --- one object ---------------------------------------------------------- */
 
 /* Take the object starting at the next byte ('{') into j->obj, noting the
- * spans of its own values. */
+ * spans of its own values.  Works on the read buffer directly and copies
+ * what it scanned in one piece per chunk. */
 static int
 scan_object(struct bb_reader *r, struct jsonr *j)
 {
 	int depth = 0, c;
 	bool instr = false, esc = false, want_value = false, open_value = false;
 	size_t last = 0;	/* one past the last non-blank byte */
+	size_t max = r->opts.max_row_bytes;
 
 	bb_buf_reset(&j->obj);
 	j->nvals = 0;
@@ -150,64 +152,96 @@ scan_object(struct bb_reader *r, struct jsonr *j)
 			    (unsigned long long)j->obj_line);
 			return BB_ERR_INPUT;
 		}
-		if (c == 0)
-			return unexpected(r, j, c, "text");
-		size_t off = j->obj.len;
-		if (bb_buf_putc(&j->obj, c) != BB_OK) {
+		const unsigned char *s = j->buf + j->pos, *p = s;
+		const unsigned char *end = j->buf + j->len, *lim = end;
+		size_t base = j->obj.len;	/* offset of s in the object */
+		int rc = BB_OK;
+		bool done = false;
+
+		if ((size_t)(end - s) > max - base)
+			lim = s + (max - base);
+		while (p < lim && !done) {
+			unsigned char ch = *p;
+			size_t off = base + (size_t)(p - s);
+			if (ch == 0) {
+				rc = unexpected(r, j, 0, "text");
+				break;
+			}
+			p++;
+			if (ch == '\n') {
+				j->line++;
+				j->col = 1;
+			} else if ((ch & 0xC0) != 0x80)
+				j->col++;
+			if (instr) {
+				if (esc)
+					esc = false;
+				else if (ch == '\\')
+					esc = true;
+				else if (ch == '"')
+					instr = false;
+				else
+					/* The plain bytes of a string, quickly. */
+					while (p < lim && *p > '\n' && *p != '"' &&
+					    *p != '\\') {
+						j->col += (*p & 0xC0) != 0x80;
+						p++;
+					}
+				last = base + (size_t)(p - s);
+				continue;
+			}
+			if (is_ws(ch))
+				continue;
+			if (want_value) {
+				want_value = false;
+				open_value = true;
+				if (j->nvals >= r->opts.max_columns) {
+					bb_reader_error(r, j->line, j->col - 1,
+					    "too-many-columns", "an object with more "
+					    "than %zu keys (it begins at line %llu)",
+					    r->opts.max_columns,
+					    (unsigned long long)j->obj_line);
+					rc = BB_ERR_LIMIT;
+					break;
+				}
+				j->vals = bb_grow(j->vals, &j->capvals, j->nvals + 1,
+				    sizeof(*j->vals));
+				j->vals[j->nvals].a = off;
+			}
+			if (ch == '"')
+				instr = true;
+			else if (ch == '{' || ch == '[') {
+				if (++depth > BB_JSON_MAX_DEPTH) {
+					bb_reader_error(r, j->line, j->col - 1,
+					    "too-deep", "JSON nested more than %d "
+					    "deep", BB_JSON_MAX_DEPTH);
+					rc = BB_ERR_LIMIT;
+					break;
+				}
+			} else if (depth == 1 && ch == ':')
+				want_value = true;
+			if (depth == 1 && open_value && (ch == ',' || ch == '}')) {
+				j->vals[j->nvals++].b = last;
+				open_value = false;
+			}
+			if ((ch == '}' || ch == ']') && --depth == 0)
+				done = true;
+			last = off + 1;
+		}
+		j->pos = (size_t)(p - j->buf);
+		if (rc != BB_OK)
+			return rc;
+		/* Within the cap by construction (lim). */
+		bb_buf_append(&j->obj, s, (size_t)(p - s));
+		if (done)
+			return BB_OK;
+		if (p < end) {
 			bb_reader_error(r, j->line, j->col, "row-too-long",
 			    "an object longer than the limit of %zu bytes (it "
-			    "begins at line %llu)", r->opts.max_row_bytes,
+			    "begins at line %llu)", max,
 			    (unsigned long long)j->obj_line);
 			return BB_ERR_LIMIT;
 		}
-		take(j);
-		if (instr) {
-			if (esc)
-				esc = false;
-			else if (c == '\\')
-				esc = true;
-			else if (c == '"')
-				instr = false;
-			last = off + 1;
-			continue;
-		}
-		if (is_ws(c))
-			continue;
-		if (want_value) {
-			want_value = false;
-			open_value = true;
-			if (j->nvals >= r->opts.max_columns) {
-				bb_reader_error(r, j->line, j->col - 1,
-				    "too-many-columns", "an object with more than "
-				    "%zu keys (it begins at line %llu)",
-				    r->opts.max_columns,
-				    (unsigned long long)j->obj_line);
-				return BB_ERR_LIMIT;
-			}
-			j->vals = bb_grow(j->vals, &j->capvals, j->nvals + 1,
-			    sizeof(*j->vals));
-			j->vals[j->nvals].a = off;
-		}
-		if (c == '"')
-			instr = true;
-		else if (c == '{' || c == '[') {
-			if (++depth > BB_JSON_MAX_DEPTH) {
-				bb_reader_error(r, j->line, j->col - 1, "too-deep",
-				    "JSON nested more than %d deep",
-				    BB_JSON_MAX_DEPTH);
-				return BB_ERR_LIMIT;
-			}
-		} else if (depth == 1 && c == ':')
-			want_value = true;
-		if (depth == 1 && open_value && (c == ',' || c == '}')) {
-			j->vals[j->nvals++].b = last;
-			open_value = false;
-		}
-		if (c == '}' || c == ']') {
-			if (--depth == 0)
-				return BB_OK;
-		}
-		last = off + 1;
 	}
 }
 
