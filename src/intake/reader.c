@@ -398,6 +398,7 @@ bb_reader_open(const char *path, const char *display_name,
 	struct bb_reader *r = bb_calloc(1, sizeof(*r));
 	const char *fmt;
 	struct stat st;
+	size_t errors_before = findings->errors;
 	int rc = BB_OK;
 
 	*out = NULL;
@@ -450,7 +451,7 @@ bb_reader_open(const char *path, const char *display_name,
 	rc = r->fmt->open(r);
 out:
 	if (rc != BB_OK) {
-		if (findings->errors == 0)
+		if (findings->errors == errors_before)
 			bb_reader_error(r, 0, 0, "unreadable", "%s", bb_strerror(rc));
 		bb_reader_free(r);
 		return rc;
