@@ -23,7 +23,8 @@
  * only when a finding needs it, from the line's start or the chunk's.
  *
  * The delimiter is the most frequent of , ; TAB | outside quotes in the
- * header line (ties in that order; none: comma), unless opts->delimiter.
+ * header line (ties in that order; none: comma), unless opts->delimiter or
+ * a first line "sep=;" as Excel writes it (that line is then skipped).
  * Blank rows (every cell empty) are skipped: silently at the end of the
  * file, with a warning elsewhere.  Rows with fewer cells than the header are
  * padded with NULL cells, rows with more keep them; both are warned about
@@ -807,10 +808,36 @@ check_header(struct bb_reader *r)
 	free(dupof);
 }
 
+/* Whether the text starts with Excel's "sep=X" line; if so, skip it. */
+static bool
+sep_line(struct csv *cs, char *sep)
+{
+	const unsigned char *p = cs->raw + cs->rawpos;
+	size_t n = cs->rawlen - cs->rawpos, k;
+
+	if (cs->mode == DEC_ICONV && !cs->cp1252)
+		return false;
+	if (n < 5 || strncasecmp((const char *)p, "sep=", 4) != 0 ||
+	    p[4] < 0x20 || p[4] >= 0x7f || p[4] == '"')
+		return false;
+	if (n == 5)
+		k = 5;
+	else if (p[5] == '\n')
+		k = 6;
+	else if (p[5] == '\r')
+		k = n > 6 && p[6] == '\n' ? 7 : 6;
+	else
+		return false;
+	*sep = (char)p[4];
+	cs->rawpos += k;
+	return true;
+}
+
 static int
 csv_open(struct bb_reader *r)
 {
 	struct csv *cs = bb_calloc(1, sizeof(*cs));
+	char sep;
 	int rc;
 
 	r->st = cs;
@@ -819,7 +846,11 @@ csv_open(struct bb_reader *r)
 		return rc;
 	if ((rc = read_raw(r, cs)) != BB_OK)
 		return rc;
-	if (r->opts.delimiter != 0)
+	if (sep_line(cs, &sep)) {
+		/* Excel's "sep=;" line names the delimiter and is not data. */
+		set_delimiter(cs, r->opts.delimiter ? r->opts.delimiter : sep);
+		cs->line = 2;
+	} else if (r->opts.delimiter != 0)
 		set_delimiter(cs, r->opts.delimiter);
 	else if (cs->mode == DEC_ICONV && !cs->cp1252) {
 		/* Not ASCII-compatible (UTF-16): look at the decoded text. */
