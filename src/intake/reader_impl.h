@@ -37,6 +37,7 @@ struct zip_file;
 #define BB_DEFAULT_MAX_UNCOMPRESSED ((uint64_t)2 << 30)
 #define BB_ZIP_MAX_RATIO 200			/* inflated : compressed, past 1 MiB */
 #define BB_ZIP_RATIO_FLOOR ((uint64_t)1 << 20)
+#define BB_ZIP_MAX_ENTRIES 10000			/* files in one archive */
 
 struct bb_rowbuf {
 	char *data;		/* every cell and its NUL */

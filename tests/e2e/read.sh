@@ -205,6 +205,14 @@ test_bundle_single_member_and_places() {
 	contains out '{"a": "2"}'
 }
 
+test_hostile_bundle_too_many_files() {
+	$PY -c 'import zipfile
+with zipfile.ZipFile("many.zip", "w") as z:
+    for i in range(10001): z.writestr("f%d.csv" % i, "")'
+	run 1 bb read many.zip
+	eq "$(cat err)" "backbone: many.zip: the archive holds more than 10000 files"
+}
+
 test_hostile_bundle_bomb() {
 	$PY -c 'import zipfile
 with zipfile.ZipFile("bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
