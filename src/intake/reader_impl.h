@@ -189,6 +189,10 @@ bool bb_zip_has(struct bb_reader *r, const char *name);
 int bb_zip_read_all(struct bb_reader *r, const char *name, size_t max,
     struct bb_buf *out);
 
+/* Warn about header names (r->hdr) that are empty or repeated; the line
+ * is the header's. */
+void bb_reader_check_header(struct bb_reader *r);
+
 /* A short, printable form of outside text for messages: at most 40
  * characters, cut on a UTF-8 boundary, "..." when cut.  Into out. */
 void bb_reader_quote(const char *s, size_t n, char *out, size_t outsz);
