@@ -33,21 +33,14 @@ findings_json(const struct bb_findings *f)
 	return a;
 }
 
-/* "3 errors, 2 warnings" (with a note of findings not shown). */
-static void
-print_summary(FILE *out, const struct bb_findings *f)
-{
-	fprintf(out, "%zu error%s, %zu warning%s\n", f->errors,
-	    f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
-	if (f->dropped)
-		fprintf(out, "(%zu more findings not shown)\n", f->dropped);
-}
-
+/* Every finding (and a note of those not kept), then "3 errors, 2
+ * warnings". */
 static void
 print_findings(FILE *out, const struct bb_findings *f)
 {
 	bb_findings_print(f, out);
-	print_summary(out, f);
+	fprintf(out, "%zu error%s, %zu warning%s\n", f->errors,
+	    f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
 }
 
 /* Open the store for a command that needs it only for some arguments. */
