@@ -300,17 +300,18 @@ test_apply_json() {
 	contains out '"applied": false'
 }
 
-test_going_back_is_refused() {
+test_going_back_is_a_new_version() {
 	run 0 bb --db x.db init
 	cp "$FW/valid.yaml" .
 	sed 's/value: 60/value: 65/' valid.yaml > v2.yaml
 	run 0 bb --db x.db framework apply valid.yaml
 	run 0 bb --db x.db framework apply v2.yaml
-	dump x.db before.sql
-	run 1 bb --db x.db framework apply valid.yaml
-	contains err "valid.yaml is identical to framework version 1, but the current version is 2"
-	dump x.db after.sql
-	same before.sql after.sql
+	run 0 bb --db x.db framework apply valid.yaml
+	contains out "as framework version 3"
+	eq "$(sqlite3 x.db 'SELECT count(DISTINCT sha256) FROM framework_version')" 2
+	eq "$(sqlite3 x.db "SELECT (SELECT sha256 FROM framework_version WHERE version = 1) = (SELECT sha256 FROM framework_version WHERE version = 3)")" 1
+	run 0 bb --db x.db framework apply valid.yaml
+	contains out "framework unchanged: version 3"
 }
 
 test_versions() {
