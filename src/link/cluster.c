@@ -4,10 +4,11 @@
  * Links are taken strongest first.  Two clusters merge only when the merged
  * cluster would hold together: every pair across them is compared (up to
  * CROSS_MAX members a side), and the merge is refused when any pair was
- * decided "not the same person", when more than one pair in BAD_SHARE
- * weighs less than the review threshold (a clear non-match, or twins), or
- * when the average weight of the others is below the match threshold
- * (average link).  Two single records that are twins never merge.  So one weak or
+ * decided "not the same person", or when more than one pair in BAD_SHARE
+ * contradicts it: weighs less than CONTRA, that is its fields disagree more
+ * than they agree (different people, or twins).  Pairs that share little
+ * (one record lacks most fields) neither help nor hinder.  Two single
+ * records that are twins never merge.  So one weak or
  * mistaken link cannot chain two people together, and when a record matches
  * two others that are not one person, the stronger match wins (which gives
  * one-to-one assignment between two deduplicated files).
@@ -35,6 +36,7 @@
 #define CROSS_MAX 64		/* members a side compared when merging */
 #define LX_VETO_CUT (-500.0)
 #define BAD_SHARE 4		/* at most 1 in BAD_SHARE pairs across may fail */
+#define CONTRA 0.0		/* a pair weighing less contradicts a merge */
 
 /* --- pair sets ---------------------------------------------------------------- */
 
@@ -169,8 +171,6 @@ static bool
 may_merge(const struct bb_link_index *ix, uint32_t x, uint32_t y, double w)
 {
 	const struct lcluster *X = &ix->cls[x], *Y = &ix->cls[y];
-	const struct model *md = &ix->model;
-	double sum = 0;
 	size_t n = 0, bad = 0, i = 0;
 
 	if (X->size == 1 && Y->size == 1)
@@ -184,17 +184,13 @@ may_merge(const struct bb_link_index *ix, uint32_t x, uint32_t y, double w)
 				return false;
 			double s = score(ix, a, b);
 			n++;
-			if (s < md->wreview)
+			if (s < CONTRA)
 				bad++;
-			else
-				sum += s;
 		}
 	}
-	/* A clear majority of the pairs across must match (one record with a
-	 * replaced name may look like a twin of one other), and the matching
-	 * ones must be strong on average. */
-	return n > 0 && bad * BAD_SHARE <= n && n > bad &&
-	    sum / (double)(n - bad) >= md->wmatch;
+	/* A clear majority of the pairs across must not contradict (one
+	 * record with a replaced name may look like a twin of one other). */
+	return n > 0 && bad * BAD_SHARE <= n;
 }
 
 /* Join cluster y into x (keeping the larger's slot); returns the slot kept.
@@ -255,6 +251,8 @@ static void
 link_edges(struct bb_link_index *ix, struct edge *e, size_t ne,
     struct bb_link_report *rep)
 {
+	if (ne == 0)
+		return;
 	qsort(e, ne, sizeof(*e), edge_cmp);
 	for (size_t k = 0; k < ne; k++) {
 		uint32_t x = ix->cl[e[k].a], y = ix->cl[e[k].b];

@@ -448,15 +448,15 @@ lx_twins(const struct bb_link_index *ix, uint32_t a, uint32_t b, uint64_t vec)
 	if (LV_GET(vec, LF_FAMILY) != nlevels[LF_FAMILY] - 1 ||
 	    LV_GET(vec, LF_BIRTH) != nlevels[LF_BIRTH] - 1 || g == LV_MISSING)
 		return false;
-	/* An identifier agreeing, even with a typo, says one person, not two
-	 * (a shared home phone does not). */
-	if (LV_GET(vec, LF_NATID) == 2 || LV_GET(vec, LF_NATID) == 1 ||
-	    LV_GET(vec, LF_LOCALID) == 1 || LV_GET(vec, LF_EMAIL) == 2)
-		return false;
-	/* Unrelated given names: twins. */
-	if (g == 0 || g == 1)
-		return true;
-	/* Close spellings of different sexes: twins too (Jon and Joan). */
-	return g == 4 && ra->v[LF_SEX] && rb->v[LF_SEX] &&
+	bool sexes = ra->v[LF_SEX] && rb->v[LF_SEX] &&
 	    ra->v[LF_SEX] != rb->v[LF_SEX];
+	/* An identifier agreeing says one person, not two (a shared home
+	 * phone does not).  One typed digit off does too, unless the sexes
+	 * differ: twins are often given consecutive numbers. */
+	if (LV_GET(vec, LF_NATID) == 2 || LV_GET(vec, LF_LOCALID) == 1 ||
+	    LV_GET(vec, LF_EMAIL) == 2 || (LV_GET(vec, LF_NATID) == 1 && !sexes))
+		return false;
+	/* Unrelated given names: twins; close spellings of different sexes
+	 * too (Jon and Joan). */
+	return g == 0 || g == 1 || (g == 4 && sexes);
 }

@@ -592,8 +592,10 @@ date_ok(int y, int m, int d)
 {
 	if (y < 1850 || y > 2150 || m < 1 || m > 12 || d < 1 || d > mdays(y, m))
 		return false;
-	/* Placeholders: the start of the 1900 system and the day before it. */
-	if (y == 1900 && m == 1 && d == 1)
+	/* Placeholders: the start of the 1900 system and the days before it
+	 * that spreadsheets show for serial 0 and -1. */
+	if ((y == 1900 && m == 1 && d == 1) ||
+	    (y == 1899 && m == 12 && (d == 31 || d == 30)))
 		return false;
 	return true;
 }
