@@ -8,10 +8,12 @@
 
 extern const struct bb_command bb_cmd_init;
 extern const struct bb_command bb_cmd_status;
+extern const struct bb_command bb_cmd_read;
 
 const struct bb_command *const bb_commands[] = {
 	&bb_cmd_init,
 	&bb_cmd_status,
+	&bb_cmd_read,
 };
 
 const size_t bb_commands_count = BB_ARRAY_LEN(bb_commands);

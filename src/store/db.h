@@ -72,6 +72,8 @@ int64_t bb_stmt_int64(struct bb_stmt *st, int col);
 double bb_stmt_double(struct bb_stmt *st, int col);
 const void *bb_stmt_blob(struct bb_stmt *st, int col, size_t *n);
 
+/* The rowid of the last INSERT on this connection. */
+int64_t bb_db_last_rowid(struct bb_db *db);
 /* Rows changed by the last INSERT/UPDATE/DELETE. */
 int64_t bb_db_changes(struct bb_db *db);
 

@@ -24,8 +24,97 @@ static const char m1_foundation[] =
     "  applied_at TEXT NOT NULL"
     ");";
 
+/* Submissions: raw bytes kept in chunks addressed by SHA-256, one row per
+ * stored submission, its problems, its canonical records (values as a JSON
+ * object keyed by shared field name) and its quarantined rows. */
+static const char m2_intake[] =
+    "CREATE TABLE blob ("
+    "  sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  chunks INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE blob_chunk ("
+    "  sha256 TEXT NOT NULL REFERENCES blob (sha256),"
+    "  seq INTEGER NOT NULL,"
+    "  bytes BLOB NOT NULL,"
+    "  PRIMARY KEY (sha256, seq)"
+    ");"
+    "CREATE TABLE submission ("
+    "  id INTEGER PRIMARY KEY,"
+    "  partner_id TEXT NOT NULL,"
+    "  dataset_id TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  file_name TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL REFERENCES blob (sha256),"
+    "  format TEXT NOT NULL,"
+    "  framework_version INTEGER NOT NULL REFERENCES framework_version (version),"
+    "  crosswalk_sha256 TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('stored', 'partial')),"
+    "  rows_read INTEGER NOT NULL,"
+    "  rows_accepted INTEGER NOT NULL,"
+    "  rows_refused INTEGER NOT NULL,"
+    "  errors INTEGER NOT NULL,"
+    "  warnings INTEGER NOT NULL,"
+    "  supersedes INTEGER REFERENCES submission (id),"
+    "  superseded_by INTEGER REFERENCES submission (id),"
+    "  received_at TEXT NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX submission_same_file"
+    "  ON submission (partner_id, dataset_id, period, sha256);"
+    "CREATE INDEX submission_slot"
+    "  ON submission (partner_id, dataset_id, period, superseded_by);"
+    "CREATE TABLE problem ("
+    "  submission_id INTEGER NOT NULL REFERENCES submission (id),"
+    "  seq INTEGER NOT NULL,"
+    "  row INTEGER,"
+    "  line INTEGER,"
+    "  column_name TEXT,"
+    "  field TEXT,"
+    "  value TEXT,"
+    "  rule TEXT NOT NULL,"
+    "  severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),"
+    "  message TEXT NOT NULL,"
+    "  PRIMARY KEY (submission_id, seq)"
+    ");"
+    "CREATE TABLE record ("
+    "  id INTEGER PRIMARY KEY,"
+    "  submission_id INTEGER NOT NULL REFERENCES submission (id),"
+    "  source_row INTEGER NOT NULL,"
+    "  dataset_id TEXT NOT NULL,"
+    "  partner_id TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  data TEXT NOT NULL"
+    ");"
+    "CREATE INDEX record_submission ON record (submission_id, source_row);"
+    "CREATE INDEX record_dataset ON record (dataset_id, active);"
+    "CREATE TABLE quarantine ("
+    "  submission_id INTEGER NOT NULL REFERENCES submission (id),"
+    "  source_row INTEGER NOT NULL,"
+    "  data TEXT NOT NULL,"
+    "  PRIMARY KEY (submission_id, source_row)"
+    ");";
+
+/* Participants: one person across partners.  A record belongs to at most
+ * one participant; record_participant always names the surviving
+ * participant (a merge rewrites it and sets merged_into on the other). */
+static const char m3_participants[] =
+    "CREATE TABLE participant ("
+    "  id INTEGER PRIMARY KEY,"
+    "  merged_into INTEGER REFERENCES participant (id),"
+    "  created_by_submission INTEGER REFERENCES submission (id)"
+    ");"
+    "CREATE TABLE record_participant ("
+    "  record_id INTEGER PRIMARY KEY REFERENCES record (id),"
+    "  participant_id INTEGER NOT NULL REFERENCES participant (id)"
+    ");"
+    "CREATE INDEX record_participant_by_participant"
+    "  ON record_participant (participant_id);";
+
 const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
+	{ 2, "intake", m2_intake, NULL },
+	{ 3, "participants", m3_participants, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);

@@ -321,6 +321,12 @@ bb_stmt_blob(struct bb_stmt *st, int col, size_t *n)
 }
 
 int64_t
+bb_db_last_rowid(struct bb_db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int64_t
 bb_db_changes(struct bb_db *db)
 {
 	return sqlite3_changes64(db->h);

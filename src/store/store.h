@@ -70,4 +70,114 @@ int bb_store_framework_latest(struct bb_store *s, int64_t *version);
 int bb_store_framework_list(struct bb_store *s,
     int (*fn)(const struct bb_fw_version *v, void *arg), void *arg);
 
+/* --- raw bytes ------------------------------------------------------------ */
+
+/* Keep a file's bytes under its SHA-256 (computed by the caller), in chunks,
+ * unless already kept.  Memory stays bounded whatever the file's size. */
+int bb_store_blob_put_file(struct bb_store *s, const char *sha256,
+    const char *path, uint64_t *size);
+/* Write the bytes kept under sha256 to f. BB_ERR_NOTFOUND when none. */
+int bb_store_blob_write(struct bb_store *s, const char *sha256, void *file);
+
+/* --- submissions ----------------------------------------------------------- */
+
+struct bb_submission {
+	int64_t id;
+	char *partner_id;
+	char *dataset_id;
+	char *period;
+	char *file_name;
+	char *sha256;
+	char *format;
+	int64_t framework_version;
+	char *crosswalk_sha256;
+	char *status;		/* "stored", "partial" (rows quarantined) */
+	int64_t rows_read, rows_accepted, rows_refused;
+	int64_t errors, warnings;
+	int64_t supersedes;	/* 0 = none */
+	int64_t superseded_by;	/* 0 = current */
+	char *received_at;
+};
+
+void bb_submission_clear(struct bb_submission *sub);
+
+/* The submission of this exact file for the slot, if any (*id 0 when none). */
+int bb_store_submission_find_same(struct bb_store *s, const char *partner,
+    const char *dataset, const char *period, const char *sha256, int64_t *id);
+/* The current (not superseded) submission for the slot (*id 0 when none). */
+int bb_store_submission_current(struct bb_store *s, const char *partner,
+    const char *dataset, const char *period, int64_t *id);
+/* Insert; received_at is set from the clock.  Sets in->id. */
+int bb_store_submission_insert(struct bb_store *s, struct bb_submission *in);
+/* Set the final status and counts of a submission inserted earlier in the
+ * same transaction (status, rows_*, errors, warnings of `sub`). */
+int bb_store_submission_finish(struct bb_store *s, const struct bb_submission *sub);
+/* Mark `old_id` superseded by `new_id` and retire its records. */
+int bb_store_submission_supersede(struct bb_store *s, int64_t old_id,
+    int64_t new_id);
+int bb_store_submission_get(struct bb_store *s, int64_t id,
+    struct bb_submission *out);
+/* Each submission (of one partner when partner is not NULL), oldest first. */
+int bb_store_submission_list(struct bb_store *s, const char *partner,
+    int (*fn)(const struct bb_submission *sub, void *arg), void *arg);
+
+/* A problem found in a submitted file, in the partner's own terms. */
+struct bb_problem {
+	uint64_t row;		/* the row as the partner's spreadsheet shows it */
+	uint64_t line;		/* physical line in the file (0 = n/a) */
+	char *column;		/* the partner's column header, or NULL */
+	char *field;		/* the shared field, or NULL */
+	char *value;		/* the offending value, or NULL */
+	char *rule;		/* "required", "code", "range", ... */
+	char *message;		/* for people */
+	int severity;		/* enum bb_severity: error or warning */
+};
+
+void bb_problem_clear(struct bb_problem *p);
+int bb_store_problems_insert(struct bb_store *s, int64_t submission,
+    const struct bb_problem *p, size_t n);
+int bb_store_problems_list(struct bb_store *s, int64_t submission,
+    int (*fn)(const struct bb_problem *p, void *arg), void *arg);
+
+/* --- records ---------------------------------------------------------------- */
+
+/* Bulk writer of one submission's canonical records (and quarantined rows).
+ * Use inside a transaction. */
+struct bb_record_writer;
+
+int bb_store_records_open(struct bb_store *s, int64_t submission,
+    const char *dataset, const char *partner, const char *period,
+    struct bb_record_writer **out);
+/* `json` is the record's canonical values as a JSON object. */
+int bb_store_record_add(struct bb_record_writer *w, uint64_t source_row,
+    const char *json, size_t len, int64_t *record_id);
+/* A row kept aside: `json` holds the partner's own cells. */
+int bb_store_quarantine_add(struct bb_record_writer *w, uint64_t source_row,
+    const char *json, size_t len);
+void bb_store_records_close(struct bb_record_writer *w);
+
+struct bb_record {
+	int64_t id;
+	int64_t submission_id;
+	int64_t source_row;
+	const char *dataset_id;
+	const char *partner_id;
+	const char *period;
+	bool active;
+	const char *data;	/* JSON object */
+};
+
+/* Each record of a dataset (NULL: all), active ones only unless `all`,
+ * in id order.  Strings are valid during the callback only. */
+int bb_store_record_each(struct bb_store *s, const char *dataset, bool all,
+    int (*fn)(const struct bb_record *r, void *arg), void *arg);
+int bb_store_record_get(struct bb_store *s, int64_t id,
+    int (*fn)(const struct bb_record *r, void *arg), void *arg);
+
+/* Counts for `status`. */
+struct bb_store_counts {
+	int64_t submissions, records, active_records;
+};
+int bb_store_counts(struct bb_store *s, struct bb_store_counts *out);
+
 #endif

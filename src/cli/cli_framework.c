@@ -1,0 +1,49 @@
+/*
+ * cli_framework.c: loading the stored framework for a command.
+ */
+#include "cli/cli_framework.h"
+#include "cli/cli.h"
+#include "framework/framework.h"
+#include "store/store.h"
+#include "util/bb.h"
+#include "util/diag.h"
+
+#include <stdlib.h>
+
+int
+bb_cli_framework(struct bb_ctx *ctx, int64_t version, struct bb_framework **fw,
+    int64_t *got)
+{
+	struct bb_fw_version v;
+	struct bb_findings f;
+	char *name;
+	int rc;
+
+	*fw = NULL;
+	rc = bb_store_framework_get(ctx->store, version, &v);
+	if (rc == BB_ERR_NOTFOUND) {
+		if (version)
+			return bb_ctx_fail(ctx, rc, "framework version %lld does not exist",
+			    (long long)version);
+		return bb_ctx_fail(ctx, rc, "no framework applied yet; run "
+		    "'backbone framework apply FILE' first");
+	}
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "cannot read the framework: %s",
+		    bb_store_errmsg(ctx->store));
+	bb_findings_init(&f);
+	name = bb_asprintf("framework v%lld (%s)", (long long)v.version, v.source_name);
+	rc = bb_framework_load_buffer(name, v.source, v.source_len, fw, &f);
+	if (rc != BB_OK) {
+		/* A stored version was checked when applied; failing now means
+		 * this build reads the format differently. */
+		rc = bb_ctx_fail(ctx, BB_ERR_INTERNAL,
+		    "stored framework version %lld no longer loads (%zu errors)",
+		    (long long)v.version, f.errors);
+	} else if (got)
+		*got = v.version;
+	free(name);
+	bb_findings_free(&f);
+	bb_fw_version_clear(&v);
+	return rc;
+}

@@ -1,0 +1,434 @@
+/*
+ * cmd_submit.c: `backbone submit`, `backbone preview` (the intake pipeline
+ * for one file), `backbone submissions`, `backbone submission show` and
+ * `backbone submission raw` (following a value back to its file).
+ */
+#include "cli/cli.h"
+#include "cli/cli_framework.h"
+#include "framework/framework.h"
+#include "intake/submit.h"
+#include "store/store.h"
+#include "util/bb.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct bb_opt_spec submit_opts[] = {
+	{ "partner", BB_OPT_VALUE, "ID", "the partner sending the file (required)", bb_valid_id },
+	{ "dataset", BB_OPT_VALUE, "NAME", "the dataset the file holds (required)", bb_valid_id },
+	{ "period", BB_OPT_VALUE, "P", "the reporting period (default: the last ended period of the partner's obligation)", NULL },
+	{ "name", BB_OPT_VALUE, "FILE", "the file's name as the partner sent it (default: FILE)", NULL },
+	{ "sheet", BB_OPT_VALUE, "NAME", "XLSX: the sheet to read (default: the crosswalk's, or the first)", NULL },
+	{ "member", BB_OPT_VALUE, "NAME", "ZIP bundle: the member file to read", NULL },
+	{ "format", BB_OPT_VALUE, "FMT", "csv, xlsx, json or jsonl (default: detect)", NULL },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static json_t *
+problem_json(const struct bb_problem *p)
+{
+	json_t *o = json_object();
+	if (p->row)
+		json_object_set_new(o, "row", json_integer((json_int_t)p->row));
+	if (p->line)
+		json_object_set_new(o, "line", json_integer((json_int_t)p->line));
+	if (p->column)
+		json_object_set_new(o, "column", json_string(p->column));
+	if (p->field)
+		json_object_set_new(o, "field", json_string(p->field));
+	if (p->value)
+		json_object_set_new(o, "value", json_string(p->value));
+	json_object_set_new(o, "rule", json_string(p->rule ? p->rule : ""));
+	json_object_set_new(o, "severity", json_string(p->severity == BB_SEV_ERROR ?
+	    "error" : "warning"));
+	json_object_set_new(o, "message", json_string(p->message ? p->message : ""));
+	return o;
+}
+
+static void
+print_problem(FILE *f, const struct bb_problem *p)
+{
+	char where[64] = "file";
+	if (p->row)
+		snprintf(where, sizeof(where), "row %llu", (unsigned long long)p->row);
+	else if (p->line)
+		snprintf(where, sizeof(where), "line %llu", (unsigned long long)p->line);
+	fprintf(f, "  %-7s %-9s", p->severity == BB_SEV_ERROR ? "error" : "warning", where);
+	if (p->column && p->field)
+		fprintf(f, " \"%s\" -> %s:", p->column, p->field);
+	else if (p->column)
+		fprintf(f, " \"%s\":", p->column);
+	else if (p->field)
+		fprintf(f, " %s:", p->field);
+	fprintf(f, " %s [%s]\n", p->message ? p->message : "", p->rule ? p->rule : "");
+}
+
+static void
+print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview)
+{
+	FILE *o = ctx->out;
+	const struct bb_problems *pr = &r->problems;
+
+	if (ctx->json) {
+		json_t *j = json_object(), *arr = json_array();
+		json_object_set_new(j, "outcome", json_string(bb_outcome_name(r->outcome)));
+		if (r->submission_id)
+			json_object_set_new(j, "submission", json_integer(r->submission_id));
+		if (r->supersedes)
+			json_object_set_new(j, "supersedes", json_integer(r->supersedes));
+		json_object_set_new(j, "partner", json_string(r->partner ? r->partner : ""));
+		json_object_set_new(j, "dataset", json_string(r->dataset ? r->dataset : ""));
+		if (r->period)
+			json_object_set_new(j, "period", json_string(r->period));
+		json_object_set_new(j, "file", json_string(r->file_name ? r->file_name : ""));
+		if (r->format)
+			json_object_set_new(j, "format", json_string(r->format));
+		if (r->sha256[0])
+			json_object_set_new(j, "sha256", json_string(r->sha256));
+		json_object_set_new(j, "framework_version", json_integer(r->framework_version));
+		if (r->crosswalk_sha256)
+			json_object_set_new(j, "crosswalk_sha256", json_string(r->crosswalk_sha256));
+		if (r->policy)
+			json_object_set_new(j, "policy", json_string(r->policy));
+		json_object_set_new(j, "rows", json_pack("{s:I, s:I, s:I}",
+		    "read", (json_int_t)r->rows_read, "accepted", (json_int_t)r->rows_accepted,
+		    "refused", (json_int_t)r->rows_refused));
+		json_object_set_new(j, "errors", json_integer((json_int_t)pr->errors));
+		json_object_set_new(j, "warnings", json_integer((json_int_t)pr->warnings));
+		for (size_t i = 0; i < pr->n; i++)
+			json_array_append_new(arr, problem_json(&pr->items[i]));
+		json_object_set_new(j, "problems", arr);
+		if (pr->dropped)
+			json_object_set_new(j, "problems_not_listed", json_integer((json_int_t)pr->dropped));
+		bb_ctx_emit_json(ctx, j);
+		return;
+	}
+	switch (r->outcome) {
+	case BB_OUTCOME_STORED:
+	case BB_OUTCOME_PARTIAL:
+		fprintf(o, "stored as submission %lld: %s / %s / %s\n",
+		    (long long)r->submission_id, r->partner, r->dataset, r->period);
+		break;
+	case BB_OUTCOME_DUPLICATE:
+		fprintf(o, "already received: this exact file is submission %lld "
+		    "(%s / %s / %s); nothing stored again\n",
+		    (long long)r->submission_id, r->partner, r->dataset, r->period);
+		return;
+	case BB_OUTCOME_PREVIEW_OK:
+	case BB_OUTCOME_PREVIEW_PARTIAL:
+		fprintf(o, "preview (nothing stored): %s / %s / %s would be %s\n",
+		    r->partner, r->dataset, r->period,
+		    r->outcome == BB_OUTCOME_PREVIEW_OK ? "stored" :
+		    "stored with rows quarantined");
+		break;
+	case BB_OUTCOME_REFUSED:
+		fprintf(o, "%s: %s / %s%s%s: nothing stored\n",
+		    preview ? "preview: would be refused" : "refused",
+		    r->partner ? r->partner : "?", r->dataset ? r->dataset : "?",
+		    r->period ? " / " : "", r->period ? r->period : "");
+		break;
+	}
+	if (r->file_name)
+		fprintf(o, "  file       %s%s%s%s\n", r->file_name,
+		    r->format ? " (" : "", r->format ? r->format : "", r->format ? ")" : "");
+	if (r->sha256[0])
+		fprintf(o, "  sha256     %s\n", r->sha256);
+	fprintf(o, "  rows       %llu read, %llu accepted, %llu refused%s\n",
+	    (unsigned long long)r->rows_read, (unsigned long long)r->rows_accepted,
+	    (unsigned long long)r->rows_refused,
+	    r->rows_refused && r->policy && strcmp(r->policy, "quarantine_rows") == 0 ?
+	    " (kept in quarantine)" : "");
+	fprintf(o, "  framework  version %lld%s%.12s\n", (long long)r->framework_version,
+	    r->crosswalk_sha256 ? ", crosswalk " : "",
+	    r->crosswalk_sha256 ? r->crosswalk_sha256 : "");
+	if (r->supersedes)
+		fprintf(o, "  corrects   submission %lld (kept in the history)\n",
+		    (long long)r->supersedes);
+	if (pr->n) {
+		fprintf(o, "problems: %llu errors, %llu warnings\n",
+		    (unsigned long long)pr->errors, (unsigned long long)pr->warnings);
+		for (size_t i = 0; i < pr->n; i++)
+			print_problem(o, &pr->items[i]);
+		if (pr->dropped)
+			fprintf(o, "  (%llu more not listed)\n", (unsigned long long)pr->dropped);
+	}
+}
+
+static int
+run_pipeline(struct bb_ctx *ctx, bool preview)
+{
+	struct bb_submit_request req;
+	struct bb_receipt r;
+	struct bb_framework *fw = NULL;
+	int64_t ver = 0;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.partner = bb_ctx_opt(ctx, "partner");
+	req.dataset = bb_ctx_opt(ctx, "dataset");
+	if (req.partner == NULL || req.dataset == NULL)
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "%s needs --partner and --dataset",
+		    preview ? "preview" : "submit");
+	req.period = bb_ctx_opt(ctx, "period");
+	req.path = ctx->argv[0];
+	req.file_name = bb_ctx_opt(ctx, "name");
+	req.sheet = bb_ctx_opt(ctx, "sheet");
+	req.member = bb_ctx_opt(ctx, "member");
+	req.format = bb_ctx_opt(ctx, "format");
+	req.preview = preview;
+	if ((rc = bb_cli_framework(ctx, 0, &fw, &ver)) != BB_OK)
+		return rc;
+	bb_receipt_init(&r);
+	rc = bb_intake_submit(ctx->store, fw, ver, &req, &r);
+	print_receipt(ctx, &r, preview);
+	if (rc != BB_OK && rc != BB_ERR_INPUT)
+		rc = bb_ctx_fail(ctx, rc, "the store failed: %s", bb_store_errmsg(ctx->store));
+	bb_receipt_clear(&r);
+	bb_framework_free(fw);
+	return rc;
+}
+
+static int
+run_submit(struct bb_ctx *ctx)
+{
+	return run_pipeline(ctx, false);
+}
+
+static int
+run_preview(struct bb_ctx *ctx)
+{
+	return run_pipeline(ctx, true);
+}
+
+const struct bb_command bb_cmd_submit = {
+	.name = "submit",
+	.args = "FILE",
+	.summary = "read, map, validate and store a partner file",
+	.help = "Runs the intake pipeline on FILE: reads it (CSV, XLSX, JSON, ZIP),\n"
+	    "maps the partner's columns and codes to the shared ones through the\n"
+	    "partner's crosswalk, validates every value, and stores the accepted\n"
+	    "records with their source row, in one transaction. Prints a receipt:\n"
+	    "rows read, accepted, refused, and every problem with its row, column,\n"
+	    "field, value and rule. The same file sent again stores nothing; a new\n"
+	    "file for the same partner, dataset and period supersedes the earlier\n"
+	    "one (which stays in the history). Exit 0 when stored, 1 when refused.",
+	.opts = submit_opts,
+	.min_args = 1, .max_args = 1,
+	.flags = BB_CMD_STORE | BB_CMD_JSON,
+	.run = run_submit,
+};
+
+const struct bb_command bb_cmd_preview = {
+	.name = "preview",
+	.args = "FILE",
+	.summary = "check a partner file as submit would, storing nothing",
+	.help = "Runs every stage of 'backbone submit' but stores nothing, so a\n"
+	    "partner can check a file first. Exit 0 when it would be stored, 1 when\n"
+	    "it would be refused.",
+	.opts = submit_opts,
+	.min_args = 1, .max_args = 1,
+	.flags = BB_CMD_STORE | BB_CMD_JSON,
+	.run = run_preview,
+};
+
+/* --- submissions --------------------------------------------------------- */
+
+struct list_arg {
+	struct bb_ctx *ctx;
+	json_t *arr;
+	size_t n;
+};
+
+static json_t *
+submission_json(const struct bb_submission *s)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:{s:I, s:I, s:I}, s:I, s:I, s:s}",
+	    "id", (json_int_t)s->id, "partner", s->partner_id, "dataset", s->dataset_id,
+	    "period", s->period, "file", s->file_name, "sha256", s->sha256,
+	    "format", s->format, "framework_version", (json_int_t)s->framework_version,
+	    "status", s->superseded_by ? "superseded" : s->status,
+	    "rows", "read", (json_int_t)s->rows_read, "accepted", (json_int_t)s->rows_accepted,
+	    "refused", (json_int_t)s->rows_refused,
+	    "errors", (json_int_t)s->errors, "warnings", (json_int_t)s->warnings,
+	    "received_at", s->received_at);
+	if (s->crosswalk_sha256)
+		json_object_set_new(o, "crosswalk_sha256", json_string(s->crosswalk_sha256));
+	if (s->supersedes)
+		json_object_set_new(o, "supersedes", json_integer(s->supersedes));
+	if (s->superseded_by)
+		json_object_set_new(o, "superseded_by", json_integer(s->superseded_by));
+	return o;
+}
+
+static int
+list_cb(const struct bb_submission *s, void *arg)
+{
+	struct list_arg *a = arg;
+	if (a->ctx->json) {
+		json_array_append_new(a->arr, submission_json(s));
+		return BB_OK;
+	}
+	if (a->n++ == 0)
+		fprintf(a->ctx->out, "%5s  %-12s %-16s %-10s %-10s %8s %8s  %s\n", "id",
+		    "partner", "dataset", "period", "status", "accepted", "refused", "file");
+	fprintf(a->ctx->out, "%5lld  %-12s %-16s %-10s %-10s %8lld %8lld  %s\n",
+	    (long long)s->id, s->partner_id, s->dataset_id, s->period,
+	    s->superseded_by ? "superseded" : s->status, (long long)s->rows_accepted,
+	    (long long)s->rows_refused, s->file_name);
+	return BB_OK;
+}
+
+static const struct bb_opt_spec list_opts[] = {
+	{ "partner", BB_OPT_VALUE, "ID", "only this partner's submissions", bb_valid_id },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static int
+run_submissions(struct bb_ctx *ctx)
+{
+	struct list_arg a = { ctx, json_array(), 0 };
+	int rc = bb_store_submission_list(ctx->store, bb_ctx_opt(ctx, "partner"),
+	    list_cb, &a);
+	if (rc != BB_OK) {
+		json_decref(a.arr);
+		return bb_ctx_fail(ctx, rc, "cannot list submissions: %s",
+		    bb_store_errmsg(ctx->store));
+	}
+	if (ctx->json)
+		bb_ctx_emit_json(ctx, a.arr);
+	else {
+		json_decref(a.arr);
+		if (a.n == 0)
+			fprintf(ctx->out, "no submissions yet\n");
+	}
+	return BB_OK;
+}
+
+const struct bb_command bb_cmd_submissions = {
+	.name = "submissions",
+	.args = "",
+	.summary = "list the files received, with their status",
+	.help = "Lists every submission (oldest first): partner, dataset, period,\n"
+	    "status (stored, partial, superseded), rows accepted and refused, file.",
+	.opts = list_opts,
+	.min_args = 0, .max_args = 0,
+	.flags = BB_CMD_STORE | BB_CMD_JSON,
+	.run = run_submissions,
+};
+
+static int
+parse_id(struct bb_ctx *ctx, const char *s, int64_t *id)
+{
+	if (bb_parse_i64(s, id) != BB_OK || *id < 1)
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "'%s' is not a submission id", s);
+	return BB_OK;
+}
+
+static int
+problem_cb(const struct bb_problem *p, void *arg)
+{
+	struct list_arg *a = arg;
+	if (a->ctx->json)
+		json_array_append_new(a->arr, problem_json(p));
+	else {
+		if (a->n++ == 0)
+			fprintf(a->ctx->out, "problems:\n");
+		print_problem(a->ctx->out, p);
+	}
+	return BB_OK;
+}
+
+static int
+run_submission_show(struct bb_ctx *ctx)
+{
+	struct bb_submission s;
+	int64_t id;
+	int rc;
+
+	if ((rc = parse_id(ctx, ctx->argv[0], &id)) != BB_OK)
+		return rc;
+	rc = bb_store_submission_get(ctx->store, id, &s);
+	if (rc == BB_ERR_NOTFOUND)
+		return bb_ctx_fail(ctx, rc, "there is no submission %lld", (long long)id);
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "cannot read submission: %s",
+		    bb_store_errmsg(ctx->store));
+	struct list_arg a = { ctx, json_array(), 0 };
+	if (ctx->json) {
+		json_t *j = submission_json(&s);
+		rc = bb_store_problems_list(ctx->store, id, problem_cb, &a);
+		json_object_set_new(j, "problems", a.arr);
+		bb_ctx_emit_json(ctx, j);
+	} else {
+		FILE *o = ctx->out;
+		fprintf(o, "submission %lld\n", (long long)s.id);
+		fprintf(o, "  partner    %s\n  dataset    %s\n  period     %s\n",
+		    s.partner_id, s.dataset_id, s.period);
+		fprintf(o, "  file       %s (%s)\n  sha256     %s\n", s.file_name,
+		    s.format, s.sha256);
+		fprintf(o, "  received   %s\n", s.received_at);
+		fprintf(o, "  status     %s\n", s.superseded_by ? "superseded" : s.status);
+		if (s.superseded_by)
+			fprintf(o, "  superseded by submission %lld\n", (long long)s.superseded_by);
+		if (s.supersedes)
+			fprintf(o, "  corrects   submission %lld\n", (long long)s.supersedes);
+		fprintf(o, "  rows       %lld read, %lld accepted, %lld refused\n",
+		    (long long)s.rows_read, (long long)s.rows_accepted,
+		    (long long)s.rows_refused);
+		fprintf(o, "  framework  version %lld%s%s\n", (long long)s.framework_version,
+		    s.crosswalk_sha256 ? ", crosswalk " : "",
+		    s.crosswalk_sha256 ? s.crosswalk_sha256 : "");
+		rc = bb_store_problems_list(ctx->store, id, problem_cb, &a);
+		json_decref(a.arr);
+	}
+	bb_submission_clear(&s);
+	return rc;
+}
+
+const struct bb_command bb_cmd_submission_show = {
+	.name = "submission show",
+	.args = "ID",
+	.summary = "one submission: status, counts, problems, framework version",
+	.help = "Shows submission ID: partner, dataset, period, file and its\n"
+	    "SHA-256, status, row counts, the framework and crosswalk versions that\n"
+	    "mapped it, and every problem found.",
+	.opts = NULL,
+	.min_args = 1, .max_args = 1,
+	.flags = BB_CMD_STORE | BB_CMD_JSON,
+	.run = run_submission_show,
+};
+
+static int
+run_submission_raw(struct bb_ctx *ctx)
+{
+	struct bb_submission s;
+	int64_t id;
+	int rc;
+
+	if ((rc = parse_id(ctx, ctx->argv[0], &id)) != BB_OK)
+		return rc;
+	rc = bb_store_submission_get(ctx->store, id, &s);
+	if (rc == BB_ERR_NOTFOUND)
+		return bb_ctx_fail(ctx, rc, "there is no submission %lld", (long long)id);
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "cannot read submission: %s",
+		    bb_store_errmsg(ctx->store));
+	rc = bb_store_blob_write(ctx->store, s.sha256, ctx->out);
+	bb_submission_clear(&s);
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "cannot write the original bytes");
+	return BB_OK;
+}
+
+const struct bb_command bb_cmd_submission_raw = {
+	.name = "submission raw",
+	.args = "ID",
+	.summary = "write a submission's original bytes to standard output",
+	.help = "Writes the file exactly as the partner sent it (its SHA-256 is in\n"
+	    "'backbone submission show').",
+	.opts = NULL,
+	.min_args = 1, .max_args = 1,
+	.flags = BB_CMD_STORE,
+	.run = run_submission_raw,
+};

@@ -1,0 +1,1108 @@
+/*
+ * mapper.c: crosswalk and validation of one partner file, row by row.
+ *
+ * Built once per file (bb_mapper_new) into a plan: for each shared field of
+ * the dataset, where its value comes from in the partner's file (a column,
+ * a part of a split column, a join of columns, a constant), which code map,
+ * date format and scale apply, and the compiled pattern.  Each row then costs
+ * no allocation beyond the per-field scratch buffers, which are reused.
+ */
+#include "intake/mapper.h"
+#include "framework/period.h"
+#include "util/bb.h"
+#include "util/clock.h"
+#include "util/hash.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <regex.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum src_kind { SRC_NONE, SRC_COLUMN, SRC_SPLIT, SRC_JOIN, SRC_CONST };
+
+struct src {
+	enum src_kind kind;
+	size_t col;			/* COLUMN, SPLIT: header index */
+	size_t part;			/* SPLIT: which part */
+	const struct bb_xw_split *split;
+	const struct bb_xw_join *join;
+	size_t *join_cols;		/* JOIN: header index per column, SIZE_MAX = absent */
+	const char *constant;
+	char *label;			/* the partner's column, for messages */
+	const struct bb_xw_codemap *codemap;
+	const char *date_format;
+	double scale;
+	bool has_scale;
+	bool has_regex;
+	regex_t regex;
+};
+
+/* A value after crosswalk and validation. */
+struct val {
+	bool present;		/* has a usable value */
+	bool missing_code;	/* a missing-value code or placeholder */
+	int64_t i;
+	double d;
+	int32_t day;
+	bool b;
+};
+
+/* Uniqueness within a file: keyed 64-bit hashes (SipHash with a random
+ * key, so values cannot be crafted to collide) with the first row seen. */
+struct uniq {
+	uint64_t *keys;		/* 0 = empty slot */
+	uint64_t *rows;
+	size_t cap, n;
+};
+
+struct bb_mapper {
+	const struct bb_framework *fw;
+	const struct bb_dataset *ds;
+	const struct bb_crosswalk *xw;
+	size_t nfields;
+	struct src *src;
+	struct val *vals;
+	struct bb_buf *text;		/* per field: the value's text */
+	struct bb_buf scratch;
+	size_t nheader;
+	char **header;			/* copies of the header cells */
+	struct uniq *uniq;		/* per field (only for unique fields) */
+	unsigned char sipkey[crypto_shorthash_KEYBYTES];
+};
+
+/* --- small text helpers -------------------------------------------------- */
+
+static void
+trim(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t len = *n;
+	while (len > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+		p++;
+		len--;
+	}
+	/* U+00A0 no-break space, common in spreadsheet exports. */
+	while (len >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
+		p += 2;
+		len -= 2;
+	}
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
+	    p[len - 1] == '\r' || p[len - 1] == '\n'))
+		len--;
+	while (len >= 2 && (unsigned char)p[len - 2] == 0xC2 &&
+	    (unsigned char)p[len - 1] == 0xA0)
+		len -= 2;
+	*s = p;
+	*n = len;
+}
+
+static bool
+header_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	trim(&a, &la);
+	trim(&b, &lb);
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+void
+bb_json_string(struct bb_buf *b, const char *s, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t start = 0;
+
+	bb_buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		bb_buf_append(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': bb_buf_puts(b, "\\\""); break;
+		case '\\': bb_buf_puts(b, "\\\\"); break;
+		case '\n': bb_buf_puts(b, "\\n"); break;
+		case '\r': bb_buf_puts(b, "\\r"); break;
+		case '\t': bb_buf_puts(b, "\\t"); break;
+		default: {
+			char e[7] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15], 0 };
+			bb_buf_puts(b, e);
+		}
+		}
+	}
+	bb_buf_append(b, s + start, n - start);
+	bb_buf_putc(b, '"');
+}
+
+/* Count UTF-8 code points. */
+static size_t
+utf8_len(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/* --- dates ---------------------------------------------------------------- */
+
+static const char *const months[] = { "jan", "feb", "mar", "apr", "may", "jun",
+	"jul", "aug", "sep", "oct", "nov", "dec" };
+
+static int
+take_digits(const char **s, int min, int max, int *out)
+{
+	int v = 0, n = 0;
+	while (n < max && isdigit((unsigned char)**s)) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	if (n < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Two-digit years: up to this year's two digits are 20YY, above are 19YY. */
+static int
+yy_pivot(void)
+{
+	static int pivot = -1;
+	if (pivot < 0) {
+		int y, mo, d;
+		int32_t today;
+		char iso[11];
+		bb_clock_today(iso);
+		if (bb_date_parse_iso(iso, &today)) {
+			bb_date_to_ymd(today, &y, &mo, &d);
+			pivot = y % 100;
+		} else
+			pivot = 30;
+	}
+	return pivot;
+}
+
+static const char *
+find(const char *p, const char *end, const char *sep, size_t sl)
+{
+	for (; (size_t)(end - p) >= sl; p++)
+		if (memcmp(p, sep, sl) == 0)
+			return p;
+	return NULL;
+}
+
+static bool
+parse_iso_prefix(const char *s, int32_t *day)
+{
+	char ymd[11];
+	size_t n = strlen(s);
+	if (n < 10)
+		return false;
+	if (n > 10 && s[10] != 'T' && s[10] != ' ')
+		return false;
+	memcpy(ymd, s, 10);
+	ymd[10] = '\0';
+	return bb_date_parse_iso(ymd, day);
+}
+
+bool
+bb_mapper_parse_date(const char *s, const char *format, int32_t *day)
+{
+	int y = -1, m = -1, d = -1;
+	const char *f = format, *p = s;
+
+	if (parse_iso_prefix(s, day))
+		return true;
+	if (format == NULL || strcmp(format, "iso") == 0)
+		return false;
+	if (strcmp(format, "excel") == 0) {
+		double v;
+		if (bb_parse_double(s, &v) != BB_OK || v < 1 || v > 2958465)
+			return false;
+		int serial = (int)floor(v);
+		/* 1900 system: serial 1 is 1900-01-01; Excel's phantom
+		 * 1900-02-29 (serial 60) is refused, later serials shift. */
+		if (serial == 60)
+			return false;
+		int32_t base;
+		bb_date_from_ymd(1899, 12, 31, &base);
+		*day = base + serial - (serial > 60 ? 1 : 0);
+		return true;
+	}
+	while (*f) {
+		if (strncmp(f, "YYYY", 4) == 0) {
+			if (take_digits(&p, 4, 4, &y))
+				return false;
+			f += 4;
+		} else if (strncmp(f, "YY", 2) == 0) {
+			if (take_digits(&p, 2, 2, &y))
+				return false;
+			y += y > yy_pivot() ? 1900 : 2000;
+			f += 2;
+		} else if (strncmp(f, "MMM", 3) == 0) {
+			int k;
+			for (k = 0; k < 12; k++)
+				if (strncasecmp(p, months[k], 3) == 0)
+					break;
+			if (k == 12)
+				return false;
+			m = k + 1;
+			p += 3;
+			/* Accept the full month name too ("January"). */
+			while (isalpha((unsigned char)*p))
+				p++;
+			f += 3;
+		} else if (strncmp(f, "MM", 2) == 0) {
+			if (take_digits(&p, 2, 2, &m))
+				return false;
+			f += 2;
+		} else if (*f == 'M') {
+			if (take_digits(&p, 1, 2, &m))
+				return false;
+			f += 1;
+		} else if (strncmp(f, "DD", 2) == 0) {
+			if (take_digits(&p, 2, 2, &d))
+				return false;
+			f += 2;
+		} else if (*f == 'D') {
+			if (take_digits(&p, 1, 2, &d))
+				return false;
+			f += 1;
+		} else {
+			if (*p != *f)
+				return false;
+			p++;
+			f++;
+		}
+	}
+	/* A trailing time ("03/04/2020 00:00:00") is allowed. */
+	if (*p != '\0' && *p != ' ' && *p != 'T')
+		return false;
+	if (y < 0 || m < 0 || d < 0)
+		return false;
+	return bb_date_from_ymd(y, m, d, day);
+}
+
+/* --- building the plan ------------------------------------------------------ */
+
+static size_t
+find_header(const struct bb_mapper *m, const char *name)
+{
+	for (size_t i = 0; i < m->nheader; i++)
+		if (header_eq(m->header[i], name))
+			return i;
+	return SIZE_MAX;
+}
+
+static void
+uniq_free(struct uniq *u)
+{
+	if (u == NULL)
+		return;
+	free(u->keys);
+	free(u->rows);
+}
+
+void
+bb_mapper_free(struct bb_mapper *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->nfields; i++) {
+		free(m->src[i].label);
+		free(m->src[i].join_cols);
+		if (m->src[i].has_regex)
+			regfree(&m->src[i].regex);
+		bb_buf_free(&m->text[i]);
+		if (m->uniq)
+			uniq_free(&m->uniq[i]);
+	}
+	free(m->src);
+	free(m->vals);
+	free(m->text);
+	free(m->uniq);
+	bb_buf_free(&m->scratch);
+	bb_strv_free(m->header, m->nheader);
+	free(m);
+}
+
+static const char *
+field_label(const struct bb_field *f)
+{
+	return f->label && *f->label ? f->label : f->name;
+}
+
+int
+bb_mapper_new(const struct bb_framework *fw, const struct bb_dataset *ds,
+    const struct bb_crosswalk *xw, const struct bb_row *header,
+    struct bb_mapper **out, struct bb_problems *probs)
+{
+	struct bb_mapper *m = bb_calloc(1, sizeof(*m));
+	bool *used;
+	bool fatal = false;
+
+	*out = NULL;
+	m->fw = fw;
+	m->ds = ds;
+	m->xw = xw;
+	m->nfields = ds->nfields;
+	m->src = bb_calloc(ds->nfields, sizeof(*m->src));
+	m->vals = bb_calloc(ds->nfields, sizeof(*m->vals));
+	m->text = bb_calloc(ds->nfields, sizeof(*m->text));
+	m->uniq = bb_calloc(ds->nfields, sizeof(*m->uniq));
+	randombytes_buf(m->sipkey, sizeof(m->sipkey));
+	bb_buf_init(&m->scratch, 64u << 20);
+	m->nheader = header->ncells;
+	m->header = bb_calloc(header->ncells + 1, sizeof(char *));
+	for (size_t i = 0; i < header->ncells; i++)
+		m->header[i] = bb_strdup(header->cells[i] ? header->cells[i] : "");
+	for (size_t i = 0; i < ds->nfields; i++)
+		bb_buf_init(&m->text[i], 16u << 20);
+	used = bb_calloc(header->ncells + 1, sizeof(bool));
+
+	for (size_t fi = 0; fi < ds->nfields; fi++) {
+		const struct bb_field *f = &ds->fields[fi];
+		struct src *s = &m->src[fi];
+		if (f->pattern && *f->pattern) {
+			char *anch = bb_asprintf("^(%s)$", f->pattern);
+			if (regcomp(&s->regex, anch, REG_EXTENDED | REG_NOSUB) == 0)
+				s->has_regex = true;
+			free(anch);
+		}
+		if (xw == NULL) {
+			size_t c = find_header(m, f->name);
+			if (c == SIZE_MAX && f->label)
+				c = find_header(m, f->label);
+			if (c != SIZE_MAX) {
+				s->kind = SRC_COLUMN;
+				s->col = c;
+				s->label = bb_strdup(m->header[c]);
+				used[c] = true;
+			}
+			continue;
+		}
+		/* Crosswalk: a column, a split part, a join, or a constant. */
+		for (size_t k = 0; k < xw->ncolumns && s->kind == SRC_NONE; k++) {
+			if (strcmp(xw->columns[k].field, f->name) != 0)
+				continue;
+			size_t c = find_header(m, xw->columns[k].column);
+			s->label = bb_strdup(xw->columns[k].column);
+			if (c == SIZE_MAX) {
+				bb_problems_add(probs, f->required ? BB_SEV_ERROR : BB_SEV_WARNING,
+				    1, 1, xw->columns[k].column, f->name, NULL, "column-missing",
+				    "the file has no column \"%s\" (the crosswalk maps it to %s)%s",
+				    xw->columns[k].column, f->name,
+				    f->required ? ", which every row needs" : "");
+				if (f->required)
+					fatal = true;
+				s->kind = SRC_NONE;
+				break;
+			}
+			s->kind = SRC_COLUMN;
+			s->col = c;
+			used[c] = true;
+		}
+		for (size_t k = 0; k < xw->nsplits && s->kind == SRC_NONE && !s->label; k++) {
+			const struct bb_xw_split *sp = &xw->splits[k];
+			for (size_t j = 0; j < sp->ninto; j++) {
+				if (strcmp(sp->into[j], f->name) != 0)
+					continue;
+				size_t c = find_header(m, sp->column);
+				s->label = bb_strdup(sp->column);
+				if (c == SIZE_MAX) {
+					bb_problems_add(probs, f->required ? BB_SEV_ERROR : BB_SEV_WARNING,
+					    1, 1, sp->column, f->name, NULL, "column-missing",
+					    "the file has no column \"%s\" (the crosswalk splits it into %s)",
+					    sp->column, f->name);
+					if (f->required)
+						fatal = true;
+					break;
+				}
+				s->kind = SRC_SPLIT;
+				s->split = sp;
+				s->col = c;
+				s->part = j;
+				used[c] = true;
+				break;
+			}
+		}
+		for (size_t k = 0; k < xw->njoins && s->kind == SRC_NONE && !s->label; k++) {
+			const struct bb_xw_join *jn = &xw->joins[k];
+			if (strcmp(jn->into, f->name) != 0)
+				continue;
+			struct bb_buf lb;
+			bb_buf_init(&lb, BB_BUF_NOMAX);
+			s->kind = SRC_JOIN;
+			s->join = jn;
+			s->join_cols = bb_calloc(jn->ncolumns + 1, sizeof(size_t));
+			for (size_t j = 0; j < jn->ncolumns; j++) {
+				size_t c = find_header(m, jn->columns[j]);
+				s->join_cols[j] = c;
+				if (c == SIZE_MAX)
+					bb_problems_add(probs, BB_SEV_WARNING, 1, 1,
+					    jn->columns[j], f->name, NULL, "column-missing",
+					    "the file has no column \"%s\" (the crosswalk joins it into %s)",
+					    jn->columns[j], f->name);
+				else
+					used[c] = true;
+				bb_buf_printf(&lb, "%s%s", j ? " + " : "", jn->columns[j]);
+			}
+			s->label = bb_buf_take(&lb);
+		}
+		for (size_t k = 0; k < xw->nconstants && s->kind == SRC_NONE && !s->label; k++) {
+			if (strcmp(xw->constants[k].field, f->name) != 0)
+				continue;
+			s->kind = SRC_CONST;
+			s->constant = xw->constants[k].value;
+			s->label = bb_strdup("(constant)");
+		}
+		for (size_t k = 0; k < xw->ncodes; k++)
+			if (strcmp(xw->codes[k].field, f->name) == 0)
+				s->codemap = &xw->codes[k];
+		for (size_t k = 0; k < xw->ndates; k++)
+			if (strcmp(xw->dates[k].field, f->name) == 0)
+				s->date_format = xw->dates[k].format;
+		for (size_t k = 0; k < xw->nscales; k++)
+			if (strcmp(xw->scales[k].field, f->name) == 0) {
+				s->scale = xw->scales[k].factor;
+				s->has_scale = true;
+			}
+	}
+	/* A required field nothing fills. */
+	for (size_t fi = 0; fi < ds->nfields; fi++) {
+		const struct bb_field *f = &ds->fields[fi];
+		if (m->src[fi].kind != SRC_NONE || m->src[fi].label != NULL)
+			continue;
+		if (f->required) {
+			bb_problems_add(probs, BB_SEV_ERROR, 1, 1, NULL, f->name, NULL,
+			    "column-missing",
+			    xw ? "nothing in the file fills %s (%s), which every row needs"
+			       : "the file has no column named %s (%s), which every row needs",
+			    f->name, field_label(f));
+			fatal = true;
+		}
+	}
+	/* Columns nobody maps are ignored, and said so once. */
+	for (size_t c = 0; c < header->ncells; c++) {
+		if (used[c])
+			continue;
+		const char *h = m->header[c];
+		if (*h == '\0')
+			continue;
+		bb_problems_add(probs, BB_SEV_WARNING, 1, 1, h, NULL, NULL, "column-ignored",
+		    xw ? "column \"%s\" is not in the crosswalk for %s; its values are not kept"
+		       : "column \"%s\" is not a field of %s; its values are not kept",
+		    h, ds->id);
+	}
+	free(used);
+	if (fatal) {
+		bb_mapper_free(m);
+		return BB_ERR_INPUT;
+	}
+	*out = m;
+	return BB_OK;
+}
+
+/* --- per row --------------------------------------------------------------- */
+
+static const char *
+cell(const struct bb_row *row, size_t c, size_t *n)
+{
+	if (c >= row->ncells || row->cells[c] == NULL) {
+		*n = 0;
+		return NULL;
+	}
+	*n = row->lens[c];
+	return row->cells[c];
+}
+
+/* Fill m->text[fi] with the raw (trimmed) value; false when absent/empty. */
+static bool
+extract(struct bb_mapper *m, size_t fi, const struct bb_row *row)
+{
+	struct src *s = &m->src[fi];
+	struct bb_buf *t = &m->text[fi];
+	const char *v;
+	size_t n;
+
+	bb_buf_reset(t);
+	switch (s->kind) {
+	case SRC_NONE:
+		return false;
+	case SRC_CONST:
+		bb_buf_puts(t, s->constant);
+		break;
+	case SRC_COLUMN:
+		v = cell(row, s->col, &n);
+		if (v == NULL)
+			return false;
+		trim(&v, &n);
+		if (bb_buf_append(t, v, n) != BB_OK)
+			return false;
+		break;
+	case SRC_SPLIT: {
+		const char *sep = s->split->separator && *s->split->separator ?
+		    s->split->separator : " ";
+		size_t sl = strlen(sep);
+		v = cell(row, s->col, &n);
+		if (v == NULL)
+			return false;
+		/* Part k: between the k-th and (k+1)-th separator; the last
+		 * part takes the rest. */
+		const char *p = v, *end = v + n;
+		for (size_t k = 0; k < s->part; k++) {
+			const char *q = find(p, end, sep, sl);
+			if (q == NULL)
+				return false;
+			p = q + sl;
+		}
+		const char *q = s->part + 1 < s->split->ninto ?
+		    find(p, end, sep, sl) : NULL;
+		size_t len = q ? (size_t)(q - p) : (size_t)(end - p);
+		trim(&p, &len);
+		bb_buf_append(t, p, len);
+		break;
+	}
+	case SRC_JOIN: {
+		const char *sep = s->join->separator ? s->join->separator : " ";
+		bool any = false;
+		for (size_t j = 0; j < s->join->ncolumns; j++) {
+			if (s->join_cols[j] == SIZE_MAX)
+				continue;
+			v = cell(row, s->join_cols[j], &n);
+			if (v == NULL)
+				continue;
+			trim(&v, &n);
+			if (n == 0)
+				continue;
+			if (any)
+				bb_buf_puts(t, sep);
+			bb_buf_append(t, v, n);
+			any = true;
+		}
+		break;
+	}
+	}
+	return t->len > 0;
+}
+
+static bool
+is_missing(const struct bb_field *f, const char *v)
+{
+	return bb_fw_is_missing(f, v);
+}
+
+static const char *
+code_lookup(const struct bb_code_list *cl, const char *v, bool *exact)
+{
+	*exact = false;
+	if (cl == NULL)
+		return NULL;
+	for (size_t i = 0; i < cl->ncodes; i++)
+		if (strcmp(cl->codes[i].code, v) == 0) {
+			*exact = true;
+			return cl->codes[i].code;
+		}
+	for (size_t i = 0; i < cl->ncodes; i++)
+		if (strcasecmp(cl->codes[i].code, v) == 0 ||
+		    (cl->codes[i].label && strcasecmp(cl->codes[i].label, v) == 0))
+			return cl->codes[i].code;
+	return NULL;
+}
+
+static void
+allowed_codes(const struct bb_code_list *cl, char *buf, size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; cl && i < cl->ncodes && i < 12; i++) {
+		int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+		    cl->codes[i].code);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+	if (cl && cl->ncodes > 12 && used + 6 < n)
+		snprintf(buf + used, n - used, ", ...");
+}
+
+static bool
+parse_bool(const char *v, bool *out)
+{
+	static const char *const t[] = { "true", "yes", "y", "1", "t", NULL };
+	static const char *const f[] = { "false", "no", "n", "0", "f", NULL };
+	for (int i = 0; t[i]; i++)
+		if (strcasecmp(v, t[i]) == 0) {
+			*out = true;
+			return true;
+		}
+	for (int i = 0; f[i]; i++)
+		if (strcasecmp(v, f[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	return false;
+}
+
+/* Integers: plain digits, or a decimal with no fraction ("12.0" from a
+ * spreadsheet). */
+static bool
+parse_int(const char *v, int64_t *out)
+{
+	double d;
+	if (bb_parse_i64(v, out) == BB_OK)
+		return true;
+	if (bb_parse_double(v, &d) == BB_OK && d == floor(d) && fabs(d) < 9e15) {
+		*out = (int64_t)d;
+		return true;
+	}
+	return false;
+}
+
+/* Returns true (seen before) and the first row, or records it. */
+static bool
+uniq_seen(struct bb_mapper *m, size_t fi, const char *v, size_t n, uint64_t row,
+    uint64_t *first)
+{
+	struct uniq *u = &m->uniq[fi];
+	unsigned char h[crypto_shorthash_BYTES];
+	uint64_t key;
+
+	crypto_shorthash(h, (const unsigned char *)v, n, m->sipkey);
+	memcpy(&key, h, sizeof(key));
+	if (key == 0)
+		key = 1;
+	if (u->n * 2 >= u->cap) {
+		size_t nc = u->cap ? u->cap * 2 : 1024;
+		uint64_t *nk = bb_calloc(nc, sizeof(uint64_t));
+		uint64_t *nr = bb_calloc(nc, sizeof(uint64_t));
+		for (size_t i = 0; i < u->cap; i++) {
+			if (u->keys[i] == 0)
+				continue;
+			size_t j = (size_t)(u->keys[i] & (nc - 1));
+			while (nk[j] != 0)
+				j = (j + 1) & (nc - 1);
+			nk[j] = u->keys[i];
+			nr[j] = u->rows[i];
+		}
+		free(u->keys);
+		free(u->rows);
+		u->keys = nk;
+		u->rows = nr;
+		u->cap = nc;
+	}
+	size_t j = (size_t)(key & (u->cap - 1));
+	while (u->keys[j] != 0) {
+		if (u->keys[j] == key) {
+			*first = u->rows[j];
+			return true;
+		}
+		j = (j + 1) & (u->cap - 1);
+	}
+	u->keys[j] = key;
+	u->rows[j] = row;
+	u->n++;
+	return false;
+}
+
+static void
+fmt_num(double v, char *buf, size_t n)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, n, "%.0f", v);
+	else
+		snprintf(buf, n, "%.15g", v);
+}
+
+/* Typed comparison of a rule's sides: <0, 0, >0; false when incomparable. */
+static bool
+compare_sides(const struct bb_field *f, const struct val *a, const char *ta,
+    const struct val *b, const char *tb, int *cmp)
+{
+	switch (f->type) {
+	case BB_FT_INTEGER:
+	case BB_FT_DECIMAL: {
+		double x = f->type == BB_FT_INTEGER ? (double)a->i : a->d;
+		double y = f->type == BB_FT_INTEGER ? (double)b->i : b->d;
+		*cmp = x < y ? -1 : x > y ? 1 : 0;
+		return true;
+	}
+	case BB_FT_DATE:
+		*cmp = a->day < b->day ? -1 : a->day > b->day ? 1 : 0;
+		return true;
+	case BB_FT_BOOLEAN:
+		*cmp = (int)a->b - (int)b->b;
+		return true;
+	default:
+		*cmp = strcmp(ta, tb);
+		return true;
+	}
+}
+
+/* Parse a literal of a rule as the type of field f. */
+static bool
+literal_val(const struct bb_field *f, const char *lit, struct val *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->present = true;
+	switch (f->type) {
+	case BB_FT_INTEGER:
+		return parse_int(lit, &v->i);
+	case BB_FT_DECIMAL:
+		return bb_parse_double(lit, &v->d) == BB_OK;
+	case BB_FT_DATE:
+		return bb_date_parse_iso(lit, &v->day);
+	case BB_FT_BOOLEAN:
+		return parse_bool(lit, &v->b);
+	default:
+		return true;
+	}
+}
+
+static size_t
+field_index(const struct bb_dataset *ds, const char *name)
+{
+	for (size_t i = 0; i < ds->nfields; i++)
+		if (strcmp(ds->fields[i].name, name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+static void
+apply_rules(struct bb_mapper *m, const struct bb_row *row, struct bb_problems *probs,
+    bool *ok)
+{
+	const struct bb_dataset *ds = m->ds;
+
+	for (size_t r = 0; r < ds->nrules; r++) {
+		const struct bb_rule *rule = &ds->rules[r];
+		size_t li = field_index(ds, rule->left);
+		size_t ri = rule->right_is_literal ? SIZE_MAX : field_index(ds, rule->right);
+		enum bb_severity sev = rule->warning ? BB_SEV_WARNING : BB_SEV_ERROR;
+		const char *msg = rule->message && *rule->message ? rule->message : rule->text;
+		if (li == SIZE_MAX)
+			continue;
+		const struct val *a = &m->vals[li];
+		if (rule->op == BB_OP_REQUIRES) {
+			if (ri == SIZE_MAX || !a->present)
+				continue;
+			if (!m->vals[ri].present && !m->vals[ri].missing_code) {
+				bb_problems_add(probs, sev, row->row, row->line,
+				    m->src[ri].label, rule->right, NULL,
+				    rule->id ? rule->id : "rule", "%s (%s is given, %s is empty)",
+				    msg, rule->left, rule->right);
+				if (sev == BB_SEV_ERROR)
+					*ok = false;
+			}
+			continue;
+		}
+		struct val lit;
+		const struct val *b;
+		const char *tb;
+		if (rule->right_is_literal) {
+			if (!literal_val(&ds->fields[li], rule->right, &lit))
+				continue;
+			b = &lit;
+			tb = rule->right;
+		} else {
+			if (ri == SIZE_MAX)
+				continue;
+			b = &m->vals[ri];
+			tb = bb_buf_str(&m->text[ri]);
+		}
+		if (!a->present || !b->present)
+			continue;
+		int c;
+		if (!compare_sides(&ds->fields[li], a, bb_buf_str(&m->text[li]), b, tb, &c))
+			continue;
+		bool holds;
+		switch (rule->op) {
+		case BB_OP_EQ: holds = c == 0; break;
+		case BB_OP_NE: holds = c != 0; break;
+		case BB_OP_LT: holds = c < 0; break;
+		case BB_OP_LE: holds = c <= 0; break;
+		case BB_OP_GT: holds = c > 0; break;
+		case BB_OP_GE: holds = c >= 0; break;
+		default: holds = true; break;
+		}
+		if (holds)
+			continue;
+		if (rule->right_is_literal)
+			bb_problems_add(probs, sev, row->row, row->line, m->src[li].label,
+			    rule->left, bb_buf_str(&m->text[li]), rule->id ? rule->id : "rule",
+			    "%s (%s is %s)", msg, rule->left, bb_buf_str(&m->text[li]));
+		else
+			bb_problems_add(probs, sev, row->row, row->line, m->src[li].label,
+			    rule->left, bb_buf_str(&m->text[li]), rule->id ? rule->id : "rule",
+			    "%s (%s is %s, %s is %s)", msg, rule->left,
+			    bb_buf_str(&m->text[li]), rule->right, tb);
+		if (sev == BB_SEV_ERROR)
+			*ok = false;
+	}
+}
+
+int
+bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json,
+    struct bb_problems *probs, bool *ok)
+{
+	const struct bb_dataset *ds = m->ds;
+	bool any_missing = false;
+	char num[64];
+
+	*ok = true;
+	for (size_t fi = 0; fi < ds->nfields; fi++) {
+		const struct bb_field *f = &ds->fields[fi];
+		struct src *s = &m->src[fi];
+		struct val *v = &m->vals[fi];
+		struct bb_buf *t = &m->text[fi];
+		const char *col = s->label;
+
+		memset(v, 0, sizeof(*v));
+		if (!extract(m, fi, row)) {
+			if (f->required && (s->kind != SRC_NONE)) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, "", "required",
+				    "%s is empty; every row needs %s", col ? col : f->name,
+				    field_label(f));
+				*ok = false;
+			}
+			bb_buf_reset(t);
+			continue;
+		}
+		/* The partner's code to the shared one. */
+		if (s->codemap != NULL) {
+			const char *raw = bb_buf_str(t);
+			const char *to = NULL;
+			for (size_t k = 0; k < s->codemap->npairs && !to; k++)
+				if (strcmp(s->codemap->pairs[k].from, raw) == 0)
+					to = s->codemap->pairs[k].to;
+			for (size_t k = 0; k < s->codemap->npairs && !to; k++)
+				if (strcasecmp(s->codemap->pairs[k].from, raw) == 0)
+					to = s->codemap->pairs[k].to;
+			if (to != NULL) {
+				bb_buf_reset(&m->scratch);
+				bb_buf_puts(&m->scratch, to);
+				bb_buf_reset(t);
+				bb_buf_append(t, m->scratch.data, m->scratch.len);
+			}
+			if (t->len == 0)
+				continue;
+		}
+		const char *tv = bb_buf_str(t);
+		if (is_missing(f, tv)) {
+			v->missing_code = true;
+			any_missing = true;
+			continue;
+		}
+		switch (f->type) {
+		case BB_FT_TEXT:
+			if (f->max_length > 0 && utf8_len(tv, t->len) > (size_t)f->max_length) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "length",
+				    "%s is longer than %lld characters", col,
+				    (long long)f->max_length);
+				*ok = false;
+				continue;
+			}
+			break;
+		case BB_FT_INTEGER:
+			if (!parse_int(tv, &v->i)) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "type", "\"%s\" is not a whole number", tv);
+				*ok = false;
+				continue;
+			}
+			if (s->has_scale) {
+				v->i = (int64_t)llround((double)v->i * s->scale);
+				bb_buf_reset(t);
+				bb_buf_printf(t, "%lld", (long long)v->i);
+			}
+			v->d = (double)v->i;
+			break;
+		case BB_FT_DECIMAL:
+			if (bb_parse_double(tv, &v->d) != BB_OK) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "type", "\"%s\" is not a number", tv);
+				*ok = false;
+				continue;
+			}
+			if (s->has_scale) {
+				v->d *= s->scale;
+				fmt_num(v->d, num, sizeof(num));
+				bb_buf_reset(t);
+				bb_buf_puts(t, num);
+			}
+			break;
+		case BB_FT_DATE:
+			if (!bb_mapper_parse_date(tv, s->date_format, &v->day)) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "date",
+				    "\"%s\" is not a real date written as %s", tv,
+				    s->date_format && strcmp(s->date_format, "iso") != 0 ?
+				    s->date_format : "YYYY-MM-DD");
+				*ok = false;
+				continue;
+			}
+			{
+				char iso[11];
+				bb_date_format(v->day, iso);
+				bb_buf_reset(t);
+				bb_buf_puts(t, iso);
+			}
+			break;
+		case BB_FT_BOOLEAN:
+			if (!parse_bool(tv, &v->b)) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "type",
+				    "\"%s\" is not a yes/no value (expected true/false, yes/no or 1/0)", tv);
+				*ok = false;
+				continue;
+			}
+			break;
+		case BB_FT_CODE: {
+			bool exact;
+			const char *code = code_lookup(f->codes, tv, &exact);
+			if (code == NULL) {
+				char allowed[256];
+				allowed_codes(f->codes, allowed, sizeof(allowed));
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "code",
+				    "\"%s\" is not one of the codes for %s (allowed: %s)", tv,
+				    field_label(f), allowed);
+				*ok = false;
+				continue;
+			}
+			if (!exact) {
+				bb_buf_reset(t);
+				bb_buf_puts(t, code);
+			}
+			break;
+		}
+		}
+		tv = bb_buf_str(t);
+		/* Range. */
+		if (f->type == BB_FT_INTEGER || f->type == BB_FT_DECIMAL) {
+			if ((f->has_min && v->d < f->min) || (f->has_max && v->d > f->max)) {
+				char lo[64] = "", hi[64] = "";
+				if (f->has_min)
+					fmt_num(f->min, lo, sizeof(lo));
+				if (f->has_max)
+					fmt_num(f->max, hi, sizeof(hi));
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "range",
+				    "%s is outside the allowed range (%s to %s)", tv,
+				    f->has_min ? lo : "any", f->has_max ? hi : "any");
+				*ok = false;
+				continue;
+			}
+		} else if (f->type == BB_FT_DATE) {
+			int32_t lim;
+			if ((f->min_date && bb_date_parse_iso(f->min_date, &lim) && v->day < lim) ||
+			    (f->max_date && bb_date_parse_iso(f->max_date, &lim) && v->day > lim)) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "range",
+				    "%s is outside the allowed dates (%s to %s)", tv,
+				    f->min_date ? f->min_date : "any",
+				    f->max_date ? f->max_date : "any");
+				*ok = false;
+				continue;
+			}
+		}
+		if (s->has_regex && regexec(&s->regex, tv, 0, NULL, 0) != 0) {
+			bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col, f->name,
+			    tv, "pattern", "\"%s\" does not have the expected form (%s)", tv,
+			    f->pattern);
+			*ok = false;
+			continue;
+		}
+		if (f->unique) {
+			uint64_t first;
+			if (uniq_seen(m, fi, tv, t->len, row->row, &first)) {
+				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
+				    f->name, tv, "unique",
+				    "\"%s\" appears more than once in this file (first on row %llu)",
+				    tv, (unsigned long long)first);
+				*ok = false;
+				continue;
+			}
+		}
+		v->present = true;
+	}
+	apply_rules(m, row, probs, ok);
+	if (!*ok)
+		return BB_OK;
+
+	/* The canonical record. */
+	bb_buf_reset(json);
+	bb_buf_putc(json, '{');
+	bool first = true;
+	for (size_t fi = 0; fi < ds->nfields; fi++) {
+		const struct bb_field *f = &ds->fields[fi];
+		const struct val *v = &m->vals[fi];
+		if (!v->present)
+			continue;
+		if (!first)
+			bb_buf_putc(json, ',');
+		first = false;
+		bb_json_string(json, f->name, strlen(f->name));
+		bb_buf_putc(json, ':');
+		switch (f->type) {
+		case BB_FT_INTEGER:
+			bb_buf_printf(json, "%lld", (long long)v->i);
+			break;
+		case BB_FT_DECIMAL:
+			fmt_num(v->d, num, sizeof(num));
+			bb_buf_puts(json, num);
+			break;
+		case BB_FT_BOOLEAN:
+			bb_buf_puts(json, v->b ? "true" : "false");
+			break;
+		default:
+			bb_json_string(json, m->text[fi].data, m->text[fi].len);
+		}
+	}
+	if (any_missing) {
+		bool f1 = true;
+		if (!first)
+			bb_buf_putc(json, ',');
+		bb_buf_puts(json, "\"_missing\":{");
+		for (size_t fi = 0; fi < ds->nfields; fi++) {
+			if (!m->vals[fi].missing_code)
+				continue;
+			if (!f1)
+				bb_buf_putc(json, ',');
+			f1 = false;
+			bb_json_string(json, ds->fields[fi].name, strlen(ds->fields[fi].name));
+			bb_buf_putc(json, ':');
+			bb_json_string(json, m->text[fi].data, m->text[fi].len);
+		}
+		bb_buf_putc(json, '}');
+	}
+	bb_buf_putc(json, '}');
+	return BB_OK;
+}
+
+void
+bb_mapper_raw_json(const struct bb_mapper *m, const struct bb_row *row,
+    struct bb_buf *json)
+{
+	bb_buf_reset(json);
+	bb_buf_putc(json, '{');
+	for (size_t c = 0; c < row->ncells && c < m->nheader; c++) {
+		if (c)
+			bb_buf_putc(json, ',');
+		bb_json_string(json, m->header[c], strlen(m->header[c]));
+		bb_buf_putc(json, ':');
+		if (row->cells[c] == NULL)
+			bb_buf_puts(json, "null");
+		else
+			bb_json_string(json, row->cells[c], row->lens[c]);
+	}
+	bb_buf_putc(json, '}');
+}

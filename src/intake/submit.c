@@ -1,0 +1,343 @@
+/*
+ * submit.c: the intake pipeline (read, crosswalk, validate, store) for one
+ * partner file, producing a receipt.
+ */
+#include "intake/submit.h"
+#include "framework/period.h"
+#include "intake/mapper.h"
+#include "intake/reader.h"
+#include "util/bb.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/diag.h"
+#include "util/hash.h"
+#include "util/progress.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+bb_receipt_init(struct bb_receipt *r)
+{
+	memset(r, 0, sizeof(*r));
+	bb_problems_init(&r->problems);
+}
+
+void
+bb_receipt_clear(struct bb_receipt *r)
+{
+	if (r == NULL)
+		return;
+	free(r->partner);
+	free(r->dataset);
+	free(r->period);
+	free(r->file_name);
+	free(r->partner_name);
+	free(r->crosswalk_sha256);
+	bb_problems_free(&r->problems);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *
+bb_outcome_name(enum bb_receipt_outcome o)
+{
+	switch (o) {
+	case BB_OUTCOME_STORED: return "stored";
+	case BB_OUTCOME_PARTIAL: return "partial";
+	case BB_OUTCOME_REFUSED: return "refused";
+	case BB_OUTCOME_DUPLICATE: return "duplicate";
+	case BB_OUTCOME_PREVIEW_OK: return "preview-ok";
+	case BB_OUTCOME_PREVIEW_PARTIAL: return "preview-partial";
+	}
+	return "unknown";
+}
+
+static int
+refuse(struct bb_receipt *r, const char *rule, const char *fmt, const char *a,
+    const char *b)
+{
+	bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL, NULL, rule,
+	    fmt, a ? a : "", b ? b : "");
+	r->outcome = BB_OUTCOME_REFUSED;
+	return BB_ERR_INPUT;
+}
+
+/* Move findings past index `from` into the receipt's problems. */
+static void
+take_findings(struct bb_receipt *r, struct bb_findings *f, size_t *from)
+{
+	for (size_t i = *from; i < f->n; i++) {
+		const struct bb_diag *d = &f->items[i];
+		enum bb_severity sev = d->severity == BB_SEV_ERROR ? BB_SEV_ERROR :
+		    BB_SEV_WARNING;
+		const char *msg = d->message ? d->message : "";
+		if (d->col)
+			bb_problems_add(&r->problems, sev, 0, d->line, NULL, NULL, NULL,
+			    d->code ? d->code : "file", "%s (line %lu, column %lu)",
+			    msg, d->line, d->col);
+		else
+			bb_problems_add(&r->problems, sev, 0, d->line, NULL, NULL, NULL,
+			    d->code ? d->code : "file", "%s", msg);
+	}
+	*from = f->n;
+}
+
+static int
+finish_submission(struct bb_store *st, struct bb_receipt *r, int64_t id)
+{
+	struct bb_submission sub;
+	int rc;
+
+	memset(&sub, 0, sizeof(sub));
+	sub.id = id;
+	sub.status = (char *)(uintptr_t)(r->rows_refused ? "partial" : "stored");
+	sub.rows_read = (int64_t)r->rows_read;
+	sub.rows_accepted = (int64_t)r->rows_accepted;
+	sub.rows_refused = (int64_t)r->rows_refused;
+	sub.errors = (int64_t)r->problems.errors;
+	sub.warnings = (int64_t)r->problems.warnings;
+	rc = bb_store_submission_finish(st, &sub);
+	return rc;
+}
+
+int
+bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
+    int64_t fw_version, const struct bb_submit_request *req, struct bb_receipt *r)
+{
+	const struct bb_partner *partner;
+	const struct bb_dataset *ds;
+	const struct bb_crosswalk *xw;
+	struct bb_reader_opts ro;
+	struct bb_reader *rd = NULL;
+	struct bb_mapper *mp = NULL;
+	struct bb_record_writer *w = NULL;
+	struct bb_findings rf;
+	struct bb_buf json, raw;
+	struct bb_progress prog;
+	struct bb_period per;
+	const struct bb_row *row;
+	size_t seen = 0;
+	bool intx = false;
+	int rc = BB_OK;
+	double t0 = bb_now();
+
+	r->partner = bb_strdup(req->partner);
+	r->dataset = bb_strdup(req->dataset);
+	r->file_name = bb_strdup(req->file_name ? req->file_name : req->path);
+	r->framework_version = fw_version;
+	bb_findings_init(&rf);
+	bb_buf_init(&json, 64u << 20);
+	bb_buf_init(&raw, 64u << 20);
+
+	partner = bb_fw_partner(fw, req->partner);
+	if (partner == NULL) {
+		rc = refuse(r, "partner", "'%s' is not a partner in the framework%s",
+		    req->partner, "");
+		goto out;
+	}
+	r->partner_name = bb_strdup(partner->name ? partner->name : partner->id);
+	ds = bb_fw_dataset(fw, req->dataset);
+	if (ds == NULL) {
+		rc = refuse(r, "dataset", "'%s' is not a dataset in the framework%s",
+		    req->dataset, "");
+		goto out;
+	}
+	r->policy = ds->policy == BB_POLICY_QUARANTINE_ROWS ? "quarantine_rows" :
+	    "refuse_file";
+	if (partner->sharing == BB_SHARE_AGGREGATES && ds->kind == BB_DS_RECORDS) {
+		rc = refuse(r, "sharing",
+		    "partner '%s' shares aggregate counts only, and '%s' is a "
+		    "record-level dataset", partner->id, ds->id);
+		goto out;
+	}
+
+	/* The period: given, or the last ended one of the obligation. */
+	struct bb_year_starts ys;
+	bb_year_starts_of(fw, &ys);
+	if (req->period != NULL) {
+		const char *why;
+		if (bb_period_parse(req->period, &ys, &per, &why) != BB_OK) {
+			rc = refuse(r, "period", "period '%s' %s", req->period, why);
+			goto out;
+		}
+	} else {
+		const struct bb_obligation *ob = NULL;
+		char today[11];
+		int32_t day;
+		for (size_t i = 0; i < partner->nobligations; i++)
+			if (strcmp(partner->obligations[i].dataset, ds->id) == 0)
+				ob = &partner->obligations[i];
+		if (ob == NULL) {
+			rc = refuse(r, "period",
+			    "partner '%s' has no obligation for '%s', so its period "
+			    "cannot be inferred: give --period", partner->id, ds->id);
+			goto out;
+		}
+		bb_clock_today(today);
+		bb_date_parse_iso(today, &day);
+		bb_period_last_ended(ob->cadence, day, &ys, &per);
+	}
+	r->period = bb_strdup(per.label);
+
+	xw = bb_fw_crosswalk(partner, ds->id);
+	if (xw != NULL && xw->sha256[0])
+		r->crosswalk_sha256 = bb_strdup(xw->sha256);
+
+	if (bb_sha256_file(req->path, r->sha256) != BB_OK) {
+		rc = refuse(r, "file", "cannot read %s%s", r->file_name, "");
+		goto out;
+	}
+	if (!req->preview) {
+		int64_t same = 0;
+		if ((rc = bb_store_submission_find_same(st, partner->id, ds->id,
+		    per.label, r->sha256, &same)) != BB_OK)
+			goto out;
+		if (same) {
+			r->outcome = BB_OUTCOME_DUPLICATE;
+			r->submission_id = same;
+			goto out;
+		}
+	}
+
+	memset(&ro, 0, sizeof(ro));
+	ro.format = req->format ? req->format : xw ? xw->format : NULL;
+	ro.sheet = req->sheet ? req->sheet : xw ? xw->sheet : NULL;
+	ro.member = req->member ? req->member : xw ? xw->file : NULL;
+	ro.encoding = xw ? xw->encoding : NULL;
+	if (bb_reader_open(req->path, r->file_name, &ro, &rd, &rf) != BB_OK) {
+		take_findings(r, &rf, &seen);
+		if (r->problems.errors == 0)
+			bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL, NULL,
+			    "file", "%s cannot be read", r->file_name);
+		r->outcome = BB_OUTCOME_REFUSED;
+		rc = BB_ERR_INPUT;
+		goto out;
+	}
+	r->format = bb_reader_format(rd);
+	take_findings(r, &rf, &seen);
+	if (bb_mapper_new(fw, ds, xw, bb_reader_header(rd), &mp, &r->problems) != BB_OK) {
+		r->outcome = BB_OUTCOME_REFUSED;
+		rc = BB_ERR_INPUT;
+		goto out;
+	}
+
+	int64_t sub_id = 0, current = 0;
+	if (!req->preview) {
+		struct bb_submission sub;
+		uint64_t size;
+		if ((rc = bb_store_begin(st)) != BB_OK)
+			goto out;
+		intx = true;
+		if ((rc = bb_store_blob_put_file(st, r->sha256, req->path, &size)) != BB_OK)
+			goto out;
+		if ((rc = bb_store_submission_current(st, partner->id, ds->id, per.label,
+		    &current)) != BB_OK)
+			goto out;
+		memset(&sub, 0, sizeof(sub));
+		sub.partner_id = partner->id;
+		sub.dataset_id = ds->id;
+		sub.period = per.label;
+		sub.file_name = r->file_name;
+		sub.sha256 = r->sha256;
+		sub.format = (char *)(uintptr_t)r->format;
+		sub.framework_version = fw_version;
+		sub.crosswalk_sha256 = r->crosswalk_sha256;
+		sub.status = (char *)(uintptr_t)"stored";
+		sub.supersedes = current;
+		rc = bb_store_submission_insert(st, &sub);
+		free(sub.received_at);
+		if (rc != BB_OK)
+			goto out;
+		sub_id = sub.id;
+		if ((rc = bb_store_records_open(st, sub_id, ds->id, partner->id,
+		    per.label, &w)) != BB_OK)
+			goto out;
+	}
+
+	bb_progress_start(&prog, r->file_name, bb_reader_size(rd));
+	for (;;) {
+		bool ok;
+		int nr = bb_reader_next(rd, &row);
+		if (rf.n > seen)
+			take_findings(r, &rf, &seen);
+		if (nr == 0)
+			break;
+		if (nr < 0) {
+			if (r->problems.errors == 0)
+				bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL,
+				    NULL, "file", "%s cannot be read to its end", r->file_name);
+			r->outcome = BB_OUTCOME_REFUSED;
+			rc = BB_ERR_INPUT;
+			break;
+		}
+		r->rows_read++;
+		bb_mapper_row(mp, row, &json, &r->problems, &ok);
+		if (ok) {
+			r->rows_accepted++;
+			if (w && (rc = bb_store_record_add(w, row->row, json.data,
+			    json.len, NULL)) != BB_OK)
+				break;
+		} else {
+			r->rows_refused++;
+			if (w && ds->policy == BB_POLICY_QUARANTINE_ROWS) {
+				bb_mapper_raw_json(mp, row, &raw);
+				if ((rc = bb_store_quarantine_add(w, row->row, raw.data,
+				    raw.len)) != BB_OK)
+					break;
+			}
+		}
+		if ((r->rows_read & 4095) == 0)
+			bb_progress_update(&prog, bb_reader_offset(rd));
+	}
+	bb_progress_finish(&prog);
+	if (rc != BB_OK)
+		goto out;
+
+	/* Decide. */
+	if (r->problems.errors > 0 && (ds->policy == BB_POLICY_REFUSE_FILE ||
+	    r->rows_accepted == 0)) {
+		r->outcome = BB_OUTCOME_REFUSED;
+		rc = BB_ERR_INPUT;
+		goto out;
+	}
+	if (r->rows_read == 0)
+		bb_problems_add(&r->problems, BB_SEV_WARNING, 0, 0, NULL, NULL, NULL,
+		    "empty", "the file has a header but no data rows");
+	if (req->preview) {
+		r->outcome = r->rows_refused ? BB_OUTCOME_PREVIEW_PARTIAL :
+		    BB_OUTCOME_PREVIEW_OK;
+		goto out;
+	}
+	if ((rc = finish_submission(st, r, sub_id)) != BB_OK)
+		goto out;
+	if (current && (rc = bb_store_submission_supersede(st, current, sub_id)) != BB_OK)
+		goto out;
+	if ((rc = bb_store_problems_insert(st, sub_id, r->problems.items,
+	    r->problems.n)) != BB_OK)
+		goto out;
+	bb_store_records_close(w);
+	w = NULL;
+	if ((rc = bb_store_commit(st)) != BB_OK)
+		goto out;
+	intx = false;
+	r->submission_id = sub_id;
+	r->supersedes = current;
+	r->outcome = r->rows_refused ? BB_OUTCOME_PARTIAL : BB_OUTCOME_STORED;
+out:
+	bb_store_records_close(w);
+	if (intx)
+		bb_store_rollback(st);
+	bb_mapper_free(mp);
+	bb_reader_free(rd);
+	bb_findings_free(&rf);
+	bb_buf_free(&json);
+	bb_buf_free(&raw);
+	if (rc != BB_OK && rc != BB_ERR_INPUT && r->outcome != BB_OUTCOME_REFUSED) {
+		r->outcome = BB_OUTCOME_REFUSED;
+		bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL, NULL,
+		    "store", "the database refused the write (%s); nothing was stored",
+		    bb_store_errmsg(st));
+	}
+	r->seconds = bb_now() - t0;
+	return rc;
+}
