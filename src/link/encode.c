@@ -64,8 +64,10 @@ bb_clk_key_from_file(const char *path, struct bb_clk_key *key,
 		bb_diag_set(d, path, 0, 0, "secret-too-long",
 		    "the secret file is longer than %d bytes", BB_CLK_SECRET_MAX);
 	} else if (rc != BB_OK) {
+		/* A secret file named wrongly is bad input, not a failure. */
 		bb_diag_set(d, path, 0, 0, "unreadable", "%s",
 		    err ? err : "cannot be read");
+		rc = BB_ERR_INPUT;
 	} else {
 		size_t n = b.len;
 		while (n > 0 && (b.data[n - 1] == '\n' || b.data[n - 1] == '\r'))
@@ -560,8 +562,11 @@ bb_clk_count_all(const struct bb_clk *a, size_t na, const struct bb_clk *b,
     size_t nb, double threshold, unsigned threads)
 {
 	uint64_t count = 0;
-	compare_block(a, na, 0, b, nb, 0, false, threshold, threads, false, NULL,
-	    NULL, NULL, &count);
+	struct match *m = NULL;
+	size_t nm = 0, capm = 0;
+	compare_block(a, na, 0, b, nb, 0, false, threshold, threads, false, &m,
+	    &nm, &capm, &count);
+	free(m);
 	return count;
 }
 

@@ -19,9 +19,11 @@
  * A pair's match weight is the sum over fields of log2(m/u) of its level
  * (0 for a field missing on either side).  For exact agreement on a given
  * name, family name, postcode or locality, u is replaced by that value's
- * frequency among the records holding the field (term-frequency
+ * frequency among the other records holding the field (term-frequency
  * adjustment): agreeing on a rare surname says more than on a common one.
- * The posterior probability of a match adds the prior log-odds, from the
+ * Small inputs cannot teach much: below MIN_RANDOM random pairs u stays
+ * at a prior of common sense (u_prior), m at its defaults, and frequencies
+ * are shrunk towards u by TF_PRIOR records.  The posterior probability of a match adds the prior log-odds, from the
  * estimated number of matches among all pairs.  Twins (compare.c) get a
  * weight of LX_VETO and never link.
  */
@@ -48,6 +50,27 @@ lx_threads(const struct bb_link_index *ix, size_t work)
 	return t > 64 ? 64 : t;
 }
 
+/* Prior u of each level above "else" (level 1 up), from common sense about
+ * populations: two strangers share a birth date about once in 20,000 pairs,
+ * a national id almost never.  They weigh as U_PRIOR random pairs, so they
+ * matter only for tiny inputs. */
+static const double u_prior[LF_N][LV_MAX] = {
+	[LF_GIVEN] = { 0, 0.01, 1e-5, 0.002, 0.003, 0.01 },
+	[LF_FAMILY] = { 0, 0.005, 1e-5, 0.002, 0.005 },
+	[LF_BIRTH] = { 0, 3e-3, 1e-3, 2e-4, 5e-5 },
+	[LF_SEX] = { 0, 0.5 },
+	[LF_POSTCODE] = { 0, 0.02, 0.02, 0.01 },
+	[LF_LOCALITY] = { 0, 0.005, 0.002, 0.01 },
+	[LF_ADDRESS] = { 0, 0.01, 1e-3, 1e-4 },
+	[LF_PHONE] = { 0, 1e-5, 1e-6 },
+	[LF_EMAIL] = { 0, 1e-5, 1e-6 },
+	[LF_NATID] = { 0, 1e-5, 1e-6 },
+	[LF_LOCALID] = { 0, 1e-6 },
+};
+#define U_PRIOR 50.0
+#define TF_PRIOR 100.0		/* records of prior behind a value's frequency */
+#define MIN_RANDOM 1000		/* fewer random pairs: u stays the prior */
+
 void
 lx_model_defaults(struct bb_link_index *ix)
 {
@@ -55,19 +78,17 @@ lx_model_defaults(struct bb_link_index *ix)
 	memset(md, 0, sizeof(*md));
 	for (unsigned f = 0; f < LF_N; f++) {
 		unsigned L = lx_nlevels(f);
+		double rest = 1.0;
 		md->active[f] = true;
-		for (unsigned l = 0; l < L; l++) {
-			if (l == L - 1) {
-				md->m[f][l] = 0.9;
-				md->u[f][l] = 0.01;
-			} else if (l == 0) {
-				md->m[f][l] = 0.05;
-				md->u[f][l] = 0.99 - 0.005 * (L - 2);
-			} else {
-				md->m[f][l] = 0.05 / (L - 2);
-				md->u[f][l] = 0.005;
-			}
+		for (unsigned l = 1; l < L; l++) {
+			md->u[f][l] = u_prior[f][l];
+			rest -= u_prior[f][l];
+			md->m[f][l] = l == L - 1 ? 0.9 : 0.05 / (L - 2);
 		}
+		md->u[f][0] = rest;
+		md->m[f][0] = 0.05;
+		if (L == 2)
+			md->m[f][0] = 0.1;
 	}
 	md->lambda = 1e-4;
 }
@@ -233,9 +254,11 @@ posterior(double lambda, double ll)
 }
 
 /* Estimate one side's level probabilities from a table, each vector
- * weighted by w(p) where p is its posterior. */
+ * weighted by its posterior p (match) or 1 - p (non-match).  m is smoothed
+ * by SMOOTH pseudo-pairs a level; u by U_PRIOR pairs of the prior. */
 static void
-reestimate(const struct ptab *t, const double *p, bool match, double out[LF_N][LV_MAX])
+reestimate(const struct ptab *t, const double *p, bool match,
+    double out[LF_N][LV_MAX])
 {
 	double s[LF_N][LV_MAX];
 	memset(s, 0, sizeof(s));
@@ -249,11 +272,16 @@ reestimate(const struct ptab *t, const double *p, bool match, double out[LF_N][L
 	}
 	for (unsigned f = 0; f < LF_N; f++) {
 		unsigned L = lx_nlevels(f);
-		double tot = 0;
+		double tot = 0, prior[LV_MAX], above = 0;
+		for (unsigned l = 1; l < L; l++)
+			above += u_prior[f][l];
 		for (unsigned l = 0; l < L; l++)
-			tot += s[f][l] + SMOOTH;
+			prior[l] = match ? SMOOTH :
+			    U_PRIOR * (l ? u_prior[f][l] : 1.0 - above);
 		for (unsigned l = 0; l < L; l++)
-			out[f][l] = (s[f][l] + SMOOTH) / tot;
+			tot += s[f][l] + prior[l];
+		for (unsigned l = 0; l < L; l++)
+			out[f][l] = (s[f][l] + prior[l]) / tot;
 	}
 }
 
@@ -424,12 +452,12 @@ lx_model_train(struct bb_link_index *ix, const struct lpair *pairs,
 			if (LV_GET(rnd.vec[k], f) != LV_MISSING)
 				md->active[f] = true;
 	}
-	{
+	if (nrandom >= MIN_RANDOM) {
 		double *p = bb_calloc(rnd.n ? rnd.n : 1, sizeof(*p));
 		reestimate(&rnd, p, false, md->u);
 		free(p);
 	}
-	if (npairs >= 10) {
+	if (npairs >= 10 && nrandom >= MIN_RANDOM) {
 		for (unsigned round = 0; round < ROUNDS; round++) {
 			iters += estimate_m(md, pairs, npairs,
 			    ix->cfg.em_iterations);
@@ -465,8 +493,13 @@ lx_field_weight(const struct bb_link_index *ix, uint32_t a, unsigned f,
 	if (lx_tf_level(f, level)) {
 		const struct pool *p = &ix->pool[f];
 		uint32_t id = ix->recs[a].v[f];
-		if (id && p->holders > 0) {
-			double freq = (double)p->v[id].count / (double)p->holders;
+		if (id && p->holders > 1) {
+			/* How often another record holds this value, shrunk
+			 * towards the field's u by TF_PRIOR records, so a few
+			 * records cannot make their own values look common. */
+			double others = (double)p->v[id].count - 1;
+			double freq = (fmax(others, 0) + TF_PRIOR * md->u[f][level]) /
+			    ((double)p->holders - 1 + TF_PRIOR);
 			*tf = true;
 			return log2(md->m[f][level] / freq);
 		}
