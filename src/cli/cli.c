@@ -83,7 +83,9 @@ void
 bb_ctx_emit_json(struct bb_ctx *ctx, void *json)
 {
 	json_t *j = json;
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0);
+	/* 15 significant digits: figures rounded for people print as
+	 * written (18.21, not 18.210000000000001). */
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	if (s != NULL) {
 		fputs(s, ctx->out);
 		fputc('\n', ctx->out);

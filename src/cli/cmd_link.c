@@ -11,6 +11,7 @@
  * CLK encoder (link/encode.h).
  */
 #include "cli/cli.h"
+#include "intake/mapper.h"
 #include "intake/reader.h"
 #include "link/encode.h"
 #include "link/link.h"
@@ -250,6 +251,13 @@ struct table {
 	size_t *id;		/* offset of each record's id */
 	uint32_t *file;
 	size_t n, cap, capid, capfile;
+	/* encode --keep: columns copied as they are */
+	const char **keep;	/* the names asked for */
+	size_t nkeep;
+	size_t keepcol[64];	/* their columns in the file */
+	size_t keephdr[64];	/* their headers as the file has them */
+	size_t *kval;		/* n * nkeep offsets, NO_VAL = empty */
+	size_t capk;
 };
 
 static size_t
@@ -333,6 +341,27 @@ read_file(struct bb_ctx *ctx, const char *path, uint32_t fileno,
 	} else if ((rc = make_plan(ctx, path, h, &p)) != BB_OK) {
 		goto out;
 	}
+	for (size_t k = 0; k < t->nkeep; k++) {
+		size_t col = find_column(h, t->keep[k]);
+		if (col == NO_COL) {
+			rc = bb_ctx_fail(ctx, BB_ERR_INPUT, "%s: no column '%s' for --keep",
+			    path, t->keep[k]);
+			goto out;
+		}
+		for (int role = 1; role < BB_ID__COUNT; role++)
+			for (size_t c = 0; c < p.ncols[role]; c++)
+				if (p.cols[role][c] == col &&
+				    bb_mapper_private_role((enum bb_identity_role)role)) {
+					rc = bb_ctx_fail(ctx, BB_ERR_USAGE, "--keep %s: the "
+					    "column holds %s, which is encoded; keeping it "
+					    "would send it in clear", t->keep[k],
+					    bb_link_role_name((enum bb_identity_role)role));
+					goto out;
+				}
+		t->keepcol[k] = col;
+		t->keephdr[k] = put_text(t, h->cells[col] ? h->cells[col] : "",
+		    h->cells[col] ? h->lens[col] : 0);
+	}
 	bb_progress_start(&prog, "reading", bb_reader_size(r));
 	while ((rc = bb_reader_next(r, &row)) == 1) {
 		size_t k = t->n;
@@ -368,6 +397,16 @@ read_file(struct bb_ctx *ctx, const char *path, uint32_t fileno,
 			if (cell.len)
 				t->val[k * BB_ID__COUNT + role] =
 				    put_text(t, cell.data, cell.len);
+		}
+		if (t->nkeep) {
+			t->kval = bb_grow(t->kval, &t->capk, (k + 1) * t->nkeep,
+			    sizeof(*t->kval));
+			for (size_t j = 0; j < t->nkeep; j++) {
+				size_t col = t->keepcol[j];
+				t->kval[k * t->nkeep + j] = col < row->ncells &&
+				    row->cells[col] ? put_text(t, row->cells[col],
+				    row->lens[col]) : NO_VAL;
+			}
 		}
 		t->n++;
 		if (f.n > shown)
@@ -410,6 +449,7 @@ static void
 table_free(struct table *t)
 {
 	bb_buf_free(&t->text);
+	free(t->kval);
 	free(t->val);
 	free(t->id);
 	free(t->file);
@@ -578,6 +618,7 @@ static const struct bb_opt_spec encode_opts[] = {
 	{ "id", BB_OPT_VALUE, "COLUMN", "the column that identifies a record (default: the row number)", NULL },
 	{ "map", BB_OPT_MULTI, "FIELD=COLUMN", "take FIELD from COLUMN (as for link-files)", valid_map },
 	{ "out", BB_OPT_VALUE, "FILE", "write the encodings to FILE (default: standard output)", NULL },
+	{ "keep", BB_OPT_MULTI, "COLUMN", "also copy COLUMN as it is (data that is not a name, birth date, address, phone, e-mail or national id), after id,clk,blocks", NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -600,6 +641,12 @@ run_encode(struct bb_ctx *ctx)
 	memset(&t, 0, sizeof(t));
 	bb_buf_init(&t.text, BB_BUF_NOMAX);
 	bb_buf_init(&out, BB_BUF_NOMAX);
+	t.keep = bb_ctx_opt_all(ctx, "keep", &t.nkeep);
+	if (t.nkeep > BB_ARRAY_LEN(t.keepcol)) {
+		rc = bb_ctx_fail(ctx, BB_ERR_USAGE, "at most %zu --keep columns",
+		    BB_ARRAY_LEN(t.keepcol));
+		goto out;
+	}
 	if ((rc = read_file(ctx, ctx->argv[0], 0, &t, false)) != BB_OK)
 		goto out;
 	if (outpath) {
@@ -610,7 +657,12 @@ run_encode(struct bb_ctx *ctx)
 			goto out;
 		}
 	}
-	bb_buf_puts(&out, "id,clk,blocks\n");
+	bb_buf_puts(&out, "id,clk,blocks");
+	for (size_t k = 0; k < t.nkeep; k++) {
+		bb_buf_putc(&out, ',');
+		csv_cell(&out, t.text.data + t.keephdr[k]);
+	}
+	bb_buf_putc(&out, '\n');
 	for (size_t i = 0; i < t.n; i++) {
 		struct bb_link_input in;
 		struct bb_clk c;
@@ -623,7 +675,14 @@ run_encode(struct bb_ctx *ctx)
 		bb_clk_to_base64(&c, b64);
 		bb_clk_blocks_format(&bl, btext);
 		csv_cell(&out, t.text.data + t.id[i]);
-		bb_buf_printf(&out, ",%s,%s\n", b64, btext);
+		bb_buf_printf(&out, ",%s,%s", b64, btext);
+		for (size_t k = 0; k < t.nkeep; k++) {
+			size_t off = t.kval[i * t.nkeep + k];
+			bb_buf_putc(&out, ',');
+			if (off != NO_VAL)
+				csv_cell(&out, t.text.data + off);
+		}
+		bb_buf_putc(&out, '\n');
 		if (out.len >= 65536) {
 			fwrite(out.data, 1, out.len, f);
 			bb_buf_reset(&out);
@@ -648,6 +707,7 @@ out:
 		unlink(tmp);
 	}
 	free(tmp);
+	free(t.keep);
 	bb_buf_free(&out);
 	table_free(&t);
 	return rc;
@@ -664,7 +724,12 @@ const struct bb_command bb_cmd_encode = {
 	    "id,clk,blocks: the record's id (--id, or its row number), the filter\n"
 	    "in base64, and keyed blocking keys; no readable personal data.\n"
 	    "Link such files with 'backbone link-files --encoded'. Fields come\n"
-	    "from --map FIELD=COLUMN or are guessed as for link-files.",
+	    "from --map FIELD=COLUMN or are guessed as for link-files.\n\n"
+	    "A partner whose sharing level is 'encodings' submits this file:\n"
+	    "--keep COLUMN (repeatable) copies the columns its dataset needs\n"
+	    "besides identities (dates, codes, the record id under its own name)\n"
+	    "after id,clk,blocks; a column encoded as a name, birth date, address,\n"
+	    "phone, e-mail or national id cannot be kept.",
 	.opts = encode_opts,
 	.min_args = 1, .max_args = 1,
 	.flags = 0,

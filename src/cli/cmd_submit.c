@@ -7,10 +7,12 @@
 #include "cli/cli_framework.h"
 #include "framework/framework.h"
 #include "intake/submit.h"
+#include "pipeline/arrival.h"
 #include "store/store.h"
 #include "util/bb.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,8 +66,84 @@ print_problem(FILE *f, const struct bb_problem *p)
 	fprintf(f, " %s [%s]\n", p->message ? p->message : "", p->rule ? p->rule : "");
 }
 
+/* A score as people read it: weights in bits to 2 decimals, Dice to 3. */
+static double
+rounded(const struct bb_link_change *c)
+{
+	double k = strcmp(c->method, "dice") == 0 ? 1000.0 : 100.0;
+	return isfinite(c->score) ? round(c->score * k) / k : 0;
+}
+
+static json_t *
+linkage_json(const struct bb_link_receipt *l)
+{
+	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "records", (json_int_t)l->records, "joined", (json_int_t)l->joined,
+	    "new_participants", (json_int_t)l->new_participants,
+	    "encoded", (json_int_t)l->encoded, "dice_links",
+	    (json_int_t)l->dice_links, "skipped", (json_int_t)l->skipped,
+	    "moved", (json_int_t)l->moved, "reviews", (json_int_t)l->reviews);
+	json_t *m = json_array();
+	for (size_t i = 0; i < l->nmerges; i++) {
+		const struct bb_link_change *c = &l->merges[i];
+		json_array_append_new(m, json_pack("{s:I, s:I, s:I, s:I, s:s, s:f}",
+		    "survivor", (json_int_t)c->survivor, "other", (json_int_t)c->other,
+		    "record_a", (json_int_t)c->record_a, "record_b",
+		    (json_int_t)c->record_b, "method", c->method, "score", rounded(c)));
+	}
+	json_object_set_new(j, "merges", m);
+	json_object_set_new(j, "model_estimated", json_boolean(l->trained));
+	if (l->trained)
+		json_object_set_new(j, "model_records", json_integer((json_int_t)l->trained_records));
+	if (l->note)
+		json_object_set_new(j, "note", json_string(l->note));
+	return j;
+}
+
 static void
-print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview)
+print_linkage(FILE *o, const struct bb_link_receipt *l)
+{
+	fprintf(o, "linkage: %llu record%s linked", (unsigned long long)l->records,
+	    l->records == 1 ? "" : "s");
+	if (l->records)
+		fprintf(o, ", %llu to known participants, %llu new participant%s",
+		    (unsigned long long)l->joined,
+		    (unsigned long long)l->new_participants,
+		    l->new_participants == 1 ? "" : "s");
+	fputc('\n', o);
+	if (l->encoded)
+		fprintf(o, "  encoded    %llu record%s sent as encodings; %llu link%s by Dice\n",
+		    (unsigned long long)l->encoded, l->encoded == 1 ? "" : "s",
+		    (unsigned long long)l->dice_links, l->dice_links == 1 ? "" : "s");
+	for (size_t i = 0; i < l->nmerges; i++) {
+		const struct bb_link_change *c = &l->merges[i];
+		char sc[32];
+		bb_format_double(sc, sizeof(sc), rounded(c),
+		    strcmp(c->method, "dice") == 0 ? 3 : 2);
+		fprintf(o, "  merged     participant %lld into %lld: records %lld and "
+		    "%lld (%s %s)\n", (long long)c->other, (long long)c->survivor,
+		    (long long)c->record_a, (long long)c->record_b,
+		    strcmp(c->method, "dice") == 0 ? "Dice" : "weight", sc);
+	}
+	if (l->moved)
+		fprintf(o, "  moved      %llu earlier record%s to the surviving participant\n",
+		    (unsigned long long)l->moved, l->moved == 1 ? "" : "s");
+	if (l->reviews)
+		fprintf(o, "  review     %llu pair%s queued ('backbone review list')\n",
+		    (unsigned long long)l->reviews, l->reviews == 1 ? "" : "s");
+	if (l->trained)
+		fprintf(o, "  model      estimated from %llu records\n",
+		    (unsigned long long)l->trained_records);
+	if (l->skipped)
+		fprintf(o, "  skipped    %llu record%s not linked (aggregate counts, or no identity fields)\n",
+		    (unsigned long long)l->skipped, l->skipped == 1 ? "" : "s");
+	if (l->note)
+		fprintf(o, "  note       %s\n", l->note);
+}
+
+static void
+print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
+    const struct bb_link_receipt *link)
 {
 	FILE *o = ctx->out;
 	const struct bb_problems *pr = &r->problems;
@@ -101,6 +179,8 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview)
 		json_object_set_new(j, "problems", arr);
 		if (pr->dropped)
 			json_object_set_new(j, "problems_not_listed", json_integer((json_int_t)pr->dropped));
+		if (link && link->ran)
+			json_object_set_new(j, "linkage", linkage_json(link));
 		bb_ctx_emit_json(ctx, j);
 		return;
 	}
@@ -146,6 +226,8 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview)
 	if (r->supersedes)
 		fprintf(o, "  corrects   submission %lld (kept in the history)\n",
 		    (long long)r->supersedes);
+	if (link && link->ran)
+		print_linkage(o, link);
 	if (pr->n) {
 		fprintf(o, "problems: %llu errors, %llu warnings\n",
 		    (unsigned long long)pr->errors, (unsigned long long)pr->warnings);
@@ -160,7 +242,7 @@ static int
 run_pipeline(struct bb_ctx *ctx, bool preview)
 {
 	struct bb_submit_request req;
-	struct bb_receipt r;
+	struct bb_arrival a;
 	struct bb_framework *fw = NULL;
 	int64_t ver = 0;
 	int rc;
@@ -180,12 +262,16 @@ run_pipeline(struct bb_ctx *ctx, bool preview)
 	req.preview = preview;
 	if ((rc = bb_cli_framework(ctx, 0, &fw, &ver)) != BB_OK)
 		return rc;
-	bb_receipt_init(&r);
-	rc = bb_intake_submit(ctx->store, fw, ver, &req, &r);
-	print_receipt(ctx, &r, preview);
-	if (rc != BB_OK && rc != BB_ERR_INPUT)
+	bb_arrival_init(&a);
+	rc = bb_arrival_submit(ctx->store, fw, ver, &req, &a);
+	print_receipt(ctx, &a.intake, preview, &a.link);
+	if (a.link_rc != BB_OK)
+		rc = bb_ctx_fail(ctx, BB_ERR_INTERNAL, "stored, but linkage failed: %s "
+		    "(the records are linked by the next submission)",
+		    a.link_diag.message ? a.link_diag.message : bb_strerror(a.link_rc));
+	else if (rc != BB_OK && rc != BB_ERR_INPUT)
 		rc = bb_ctx_fail(ctx, rc, "the store failed: %s", bb_store_errmsg(ctx->store));
-	bb_receipt_clear(&r);
+	bb_arrival_clear(&a);
 	bb_framework_free(fw);
 	return rc;
 }

@@ -23,6 +23,14 @@ extern const struct bb_command bb_cmd_submission_show;
 extern const struct bb_command bb_cmd_submission_raw;
 extern const struct bb_command bb_cmd_link_files;
 extern const struct bb_command bb_cmd_encode;
+extern const struct bb_command bb_cmd_participants;
+extern const struct bb_command bb_cmd_participant_show;
+extern const struct bb_command bb_cmd_review_list;
+extern const struct bb_command bb_cmd_review_accept;
+extern const struct bb_command bb_cmd_review_reject;
+extern const struct bb_command bb_cmd_link_explain;
+extern const struct bb_command bb_cmd_link_retrain;
+extern const struct bb_command bb_cmd_link_secret_set;
 
 const struct bb_command *const bb_commands[] = {
 	&bb_cmd_init,
@@ -42,6 +50,14 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_submission_raw,
 	&bb_cmd_link_files,
 	&bb_cmd_encode,
+	&bb_cmd_participants,
+	&bb_cmd_participant_show,
+	&bb_cmd_review_list,
+	&bb_cmd_review_accept,
+	&bb_cmd_review_reject,
+	&bb_cmd_link_explain,
+	&bb_cmd_link_retrain,
+	&bb_cmd_link_secret_set,
 };
 
 const size_t bb_commands_count = BB_ARRAY_LEN(bb_commands);

@@ -72,6 +72,8 @@ struct bb_mapper {
 	char **header;			/* copies of the header cells */
 	struct uniq *uniq;		/* per field (only for unique fields) */
 	unsigned char sipkey[crypto_shorthash_KEYBYTES];
+	bool encoded;			/* the partner sends encodings */
+	size_t clk_col, blk_col;	/* encoded: "clk" and "blocks" (SIZE_MAX: none) */
 };
 
 /* --- small text helpers -------------------------------------------------- */
@@ -338,10 +340,63 @@ field_label(const struct bb_field *f)
 	return f->label && *f->label ? f->label : f->name;
 }
 
+bool
+bb_mapper_private_role(enum bb_identity_role r)
+{
+	switch (r) {
+	case BB_ID_GIVEN_NAME:
+	case BB_ID_FAMILY_NAME:
+	case BB_ID_BIRTH_DATE:
+	case BB_ID_ADDRESS:
+	case BB_ID_PHONE:
+	case BB_ID_EMAIL:
+	case BB_ID_NATIONAL_ID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A column of the file that would fill private field f, or SIZE_MAX. */
+static size_t
+private_column(const struct bb_mapper *m, const struct bb_crosswalk *xw,
+    const struct bb_field *f)
+{
+	size_t c;
+	for (size_t k = 0; xw && k < xw->ncolumns; k++)
+		if (strcmp(xw->columns[k].field, f->name) == 0 &&
+		    (c = find_header(m, xw->columns[k].column)) != SIZE_MAX)
+			return c;
+	for (size_t k = 0; xw && k < xw->nsplits; k++)
+		for (size_t j = 0; j < xw->splits[k].ninto; j++)
+			if (strcmp(xw->splits[k].into[j], f->name) == 0 &&
+			    (c = find_header(m, xw->splits[k].column)) != SIZE_MAX)
+				return c;
+	for (size_t k = 0; xw && k < xw->njoins; k++)
+		if (strcmp(xw->joins[k].into, f->name) == 0)
+			for (size_t j = 0; j < xw->joins[k].ncolumns; j++)
+				if ((c = find_header(m, xw->joins[k].columns[j])) != SIZE_MAX)
+					return c;
+	if ((c = find_header(m, f->name)) != SIZE_MAX)
+		return c;
+	if (f->label && (c = find_header(m, f->label)) != SIZE_MAX)
+		return c;
+	return SIZE_MAX;
+}
+
 int
 bb_mapper_new(const struct bb_framework *fw, const struct bb_dataset *ds,
     const struct bb_crosswalk *xw, const struct bb_row *header,
     struct bb_mapper **out, struct bb_problems *probs)
+{
+	return bb_mapper_new_for(fw, ds, NULL, xw, header, out, probs);
+}
+
+int
+bb_mapper_new_for(const struct bb_framework *fw, const struct bb_dataset *ds,
+    const struct bb_partner *partner, const struct bb_crosswalk *xw,
+    const struct bb_row *header, struct bb_mapper **out,
+    struct bb_problems *probs)
 {
 	struct bb_mapper *m = bb_calloc(1, sizeof(*m));
 	bool *used;
@@ -365,6 +420,26 @@ bb_mapper_new(const struct bb_framework *fw, const struct bb_dataset *ds,
 	for (size_t i = 0; i < ds->nfields; i++)
 		bb_buf_init(&m->text[i], 16u << 20);
 	used = bb_calloc(header->ncells + 1, sizeof(bool));
+	m->encoded = partner != NULL && partner->sharing == BB_SHARE_ENCODINGS;
+	m->clk_col = m->blk_col = SIZE_MAX;
+	if (m->encoded) {
+		size_t idc = find_header(m, "id");
+		m->clk_col = find_header(m, "clk");
+		m->blk_col = find_header(m, "blocks");
+		if (m->clk_col == SIZE_MAX) {
+			bb_problems_add(probs, BB_SEV_ERROR, 1, 1, NULL, NULL, NULL,
+			    "encoding", "the file has no \"clk\" column: partner '%s' "
+			    "shares identities only as encodings (sharing: encodings); "
+			    "send the file 'backbone encode' writes", partner->id);
+			fatal = true;
+		} else
+			used[m->clk_col] = true;
+		if (m->blk_col != SIZE_MAX)
+			used[m->blk_col] = true;
+		/* The record id 'backbone encode' writes; kept when mapped. */
+		if (idc != SIZE_MAX)
+			used[idc] = true;
+	}
 
 	for (size_t fi = 0; fi < ds->nfields; fi++) {
 		const struct bb_field *f = &ds->fields[fi];
@@ -374,6 +449,22 @@ bb_mapper_new(const struct bb_framework *fw, const struct bb_dataset *ds,
 			if (regcomp(&s->regex, anch, REG_EXTENDED | REG_NOSUB) == 0)
 				s->has_regex = true;
 			free(anch);
+		}
+		if (m->encoded && bb_mapper_private_role(f->identity)) {
+			/* Never in clear from this partner. */
+			size_t c = private_column(m, xw, f);
+			if (c != SIZE_MAX) {
+				bb_problems_add(probs, BB_SEV_ERROR, 1, 1, m->header[c],
+				    f->name, NULL, "privacy",
+				    "column \"%s\" holds %s in clear, but partner '%s' "
+				    "shares identities only as encodings (sharing: "
+				    "encodings): run 'backbone encode' on the file and "
+				    "send what it writes", m->header[c], f->name,
+				    partner->id);
+				used[c] = true;
+				fatal = true;
+			}
+			continue;
 		}
 		if (xw == NULL) {
 			size_t c = find_header(m, f->name);
@@ -478,6 +569,8 @@ bb_mapper_new(const struct bb_framework *fw, const struct bb_dataset *ds,
 	for (size_t fi = 0; fi < ds->nfields; fi++) {
 		const struct bb_field *f = &ds->fields[fi];
 		if (m->src[fi].kind != SRC_NONE || m->src[fi].label != NULL)
+			continue;
+		if (m->encoded && bb_mapper_private_role(f->identity))
 			continue;
 		if (f->required) {
 			bb_problems_add(probs, BB_SEV_ERROR, 1, 1, NULL, f->name, NULL,
@@ -899,6 +992,67 @@ apply_rules(struct bb_mapper *m, const struct bb_row *row, struct bb_problems *p
 	}
 }
 
+/* Keyed blocking keys as 'backbone encode' writes them: four words of 16
+ * lowercase hex digits or "-", separated by one space. */
+static bool
+blocks_ok(const char *v, size_t n)
+{
+	size_t i = 0;
+	for (int w = 0; w < 4; w++) {
+		if (w) {
+			if (i >= n || v[i] != ' ')
+				return false;
+			i++;
+		}
+		if (i < n && v[i] == '-') {
+			i++;
+			continue;
+		}
+		for (int k = 0; k < 16; k++, i++)
+			if (i >= n || !((v[i] >= '0' && v[i] <= '9') ||
+			    (v[i] >= 'a' && v[i] <= 'f')))
+				return false;
+	}
+	return i == n;
+}
+
+/* An encoded partner's row: its "clk" must be the base64 of a 1024-bit
+ * filter, its "blocks" (when given) keyed blocking keys. */
+static void
+check_encoding(struct bb_mapper *m, const struct bb_row *row,
+    struct bb_problems *probs, bool *ok)
+{
+	unsigned char bin[128];
+	size_t n, len = 0;
+	const char *v = cell(row, m->clk_col, &n), *end = NULL;
+
+	if (v)
+		trim(&v, &n);
+	if (v == NULL || n == 0) {
+		bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, "clk", NULL,
+		    "", "required", "clk is empty; every row of an encoded file needs "
+		    "its encoding");
+		*ok = false;
+	} else if (n != 172 || sodium_base642bin(bin, sizeof(bin), v, n, NULL, &len,
+	    &end, sodium_base64_VARIANT_ORIGINAL) != 0 || len != sizeof(bin) ||
+	    end != v + n) {
+		bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, "clk", NULL,
+		    NULL, "encoding", "clk is not an encoding written by 'backbone "
+		    "encode' (the base64 of 128 bytes)");
+		*ok = false;
+	}
+	v = cell(row, m->blk_col, &n);
+	if (v != NULL) {
+		trim(&v, &n);
+		if (n > 0 && !blocks_ok(v, n)) {
+			bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, "blocks",
+			    NULL, NULL, "encoding", "blocks are not the blocking keys "
+			    "'backbone encode' writes (four words of 16 hex digits or -)");
+			*ok = false;
+		}
+	}
+}
+
 int
 bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json,
     struct bb_problems *probs, bool *ok)
@@ -1095,6 +1249,8 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 		v->present = true;
 	}
 	apply_rules(m, row, probs, ok);
+	if (m->encoded)
+		check_encoding(m, row, probs, ok);
 	if (!*ok)
 		return BB_OK;
 
@@ -1125,6 +1281,24 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 			break;
 		default:
 			bb_json_string(json, m->text[fi].data, m->text[fi].len);
+		}
+	}
+	if (m->encoded) {
+		size_t n;
+		const char *v = cell(row, m->clk_col, &n);
+		trim(&v, &n);
+		if (!first)
+			bb_buf_putc(json, ',');
+		first = false;
+		bb_buf_puts(json, "\"_clk\":");
+		bb_json_string(json, v, n);
+		v = cell(row, m->blk_col, &n);
+		if (v != NULL) {
+			trim(&v, &n);
+			if (n > 0) {
+				bb_buf_puts(json, ",\"_blocks\":");
+				bb_json_string(json, v, n);
+			}
 		}
 	}
 	if (any_missing) {

@@ -36,6 +36,23 @@ struct bb_mapper;
 int bb_mapper_new(const struct bb_framework *fw, const struct bb_dataset *ds,
     const struct bb_crosswalk *xw, const struct bb_row *header,
     struct bb_mapper **out, struct bb_problems *probs);
+
+/* The same for a file from `partner` (may be NULL).  A partner whose
+ * sharing is `encodings` sends its identities only as the keyed encodings
+ * `backbone encode` writes: the file must have a "clk" column (and may have
+ * "blocks" and "id"), whose values are kept in the record under "_clk" and
+ * "_blocks"; the fields carrying personal identities (names, birth date,
+ * address, phone, e-mail, national id) are not required, and a file with a
+ * column that would fill one of them is refused (rule "privacy", naming
+ * the column): the partner's promise not to send them in clear. */
+int bb_mapper_new_for(const struct bb_framework *fw, const struct bb_dataset *ds,
+    const struct bb_partner *partner, const struct bb_crosswalk *xw,
+    const struct bb_row *header, struct bb_mapper **out,
+    struct bb_problems *probs);
+
+/* Is role r one that carries personal data an encodings partner never
+ * sends in clear? */
+bool bb_mapper_private_role(enum bb_identity_role r);
 void bb_mapper_free(struct bb_mapper *m);
 
 /* Map and validate one row.  On return `json` holds the canonical record

@@ -394,7 +394,8 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	}
 	r->format = bb_reader_format(rd);
 	take_findings(r, &rf, &seen);
-	if (bb_mapper_new(fw, ds, xw, bb_reader_header(rd), &mp, &r->problems) != BB_OK) {
+	if (bb_mapper_new_for(fw, ds, partner, xw, bb_reader_header(rd), &mp,
+	    &r->problems) != BB_OK) {
 		r->outcome = BB_OUTCOME_REFUSED;
 		rc = BB_ERR_INPUT;
 		goto out;

@@ -432,8 +432,9 @@ lx_compare(const struct bb_link_index *ix, uint32_t a, uint32_t b)
 	    rb->v[LF_EMAIL]);
 	lv[LF_NATID] = ident_level(&ix->pool[LF_NATID], ra->v[LF_NATID],
 	    rb->v[LF_NATID]);
-	lv[LF_LOCALID] = !ra->v[LF_LOCALID] || !rb->v[LF_LOCALID] ? LV_MISSING :
-	    ra->v[LF_LOCALID] == rb->v[LF_LOCALID];
+	lv[LF_LOCALID] = !ra->v[LF_LOCALID] || !rb->v[LF_LOCALID] ||
+	    (ix->cfg.local_ids_per_source && ra->source != rb->source) ?
+	    LV_MISSING : ra->v[LF_LOCALID] == rb->v[LF_LOCALID];
 	for (unsigned f = 0; f < LF_N; f++)
 		vec |= (uint64_t)lv[f] << (f * LV_BITS);
 	return vec;

@@ -55,6 +55,9 @@ struct bb_link_config {
 	uint64_t seed;		/* for sampling random pairs */
 	size_t u_pairs;		/* random pairs sampled to estimate u */
 	unsigned em_iterations;	/* most EM iterations */
+	bool local_ids_per_source;	/* compare local ids only between records
+				   of one source (a partner's own numbers);
+				   across sources they are missing */
 };
 
 /* Fill with the defaults documented in docs/linkage.md. */

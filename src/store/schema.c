@@ -112,10 +112,87 @@ static const char m3_participants[] =
     "CREATE INDEX record_participant_by_participant"
     "  ON record_participant (participant_id);";
 
+/* Linkage on arrival (link/arrive.c): each linked record's identity values
+ * as linkage reads them (and an encoded partner's Bloom-filter encoding),
+ * plain records' encodings made on the backbone's side, the trained model
+ * and counters, people's decisions on pairs, what linkage did to
+ * participants (merges and splits, with their evidence), and the queue of
+ * pairs for clerical review.  See docs/linkage.md. */
+static const char m4_linkage[] =
+    "CREATE TABLE link_identity ("
+    "  record_id INTEGER PRIMARY KEY REFERENCES record (id),"
+    "  encoded INTEGER NOT NULL CHECK (encoded IN (0, 1)),"
+    "  seen TEXT,"
+    "  given_name TEXT, family_name TEXT, birth_date TEXT, sex TEXT,"
+    "  postcode TEXT, locality TEXT, address TEXT, phone TEXT, email TEXT,"
+    "  national_id TEXT, local_id TEXT,"
+    "  clk TEXT,"
+    "  clk_roles INTEGER,"
+    "  blocks TEXT"
+    ");"
+    "CREATE TABLE link_clk ("
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  roles INTEGER NOT NULL,"
+    "  clk TEXT NOT NULL,"
+    "  blocks TEXT NOT NULL,"
+    "  PRIMARY KEY (record_id, roles)"
+    ");"
+    "CREATE TABLE link_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  model TEXT,"
+    "  trained_records INTEGER NOT NULL DEFAULT 0,"
+    "  trained_at TEXT,"
+    "  next_participant INTEGER NOT NULL DEFAULT 1,"
+    "  linked_through INTEGER NOT NULL DEFAULT 0,"
+    "  secret_key BLOB,"
+    "  secret_set_at TEXT"
+    ");"
+    "CREATE TABLE link_decision ("
+    "  id INTEGER PRIMARY KEY,"
+    "  record_a INTEGER NOT NULL REFERENCES record (id),"
+    "  record_b INTEGER NOT NULL REFERENCES record (id),"
+    "  same INTEGER NOT NULL CHECK (same IN (0, 1)),"
+    "  decided_by TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  note TEXT,"
+    "  CHECK (record_a < record_b)"
+    ");"
+    "CREATE INDEX link_decision_pair ON link_decision (record_a, record_b);"
+    "CREATE TABLE link_event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('merged', 'split')),"
+    "  survivor INTEGER NOT NULL REFERENCES participant (id),"
+    "  other INTEGER NOT NULL REFERENCES participant (id),"
+    "  record_a INTEGER REFERENCES record (id),"
+    "  record_b INTEGER REFERENCES record (id),"
+    "  weight REAL,"
+    "  evidence TEXT NOT NULL,"
+    "  submission_id INTEGER REFERENCES submission (id),"
+    "  decision_id INTEGER REFERENCES link_decision (id),"
+    "  at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX link_event_survivor ON link_event (survivor);"
+    "CREATE INDEX link_event_other ON link_event (other);"
+    "CREATE TABLE review_queue ("
+    "  id INTEGER PRIMARY KEY,"
+    "  record_a INTEGER NOT NULL REFERENCES record (id),"
+    "  record_b INTEGER NOT NULL REFERENCES record (id),"
+    "  method TEXT NOT NULL CHECK (method IN ('weight', 'dice')),"
+    "  score REAL NOT NULL,"
+    "  prob REAL,"
+    "  status TEXT NOT NULL CHECK (status IN ('open', 'accepted', 'rejected')),"
+    "  submission_id INTEGER REFERENCES submission (id),"
+    "  decision_id INTEGER REFERENCES link_decision (id),"
+    "  created_at TEXT NOT NULL,"
+    "  CHECK (record_a < record_b),"
+    "  UNIQUE (record_a, record_b)"
+    ");";
+
 const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
 	{ 2, "intake", m2_intake, NULL },
 	{ 3, "participants", m3_participants, NULL },
+	{ 4, "linkage", m4_linkage, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);

@@ -374,7 +374,13 @@ test_demo_crosswalks_read_partner_files() {
 	run 0 bb --db x.db framework apply "$DEMO"
 	printf 'Student ID,First Name,Last Name,DOB,Gender,Ethnicity,Grade Level,School,Enroll Date,Withdraw Date,Zip,K Ready\r\n1234567,Maria,Lopez,04/02/2020,F,4,KG,101,08/20/2025,,92501,Y\r\n1234568,Sam,Lee,01/01/1900,U,0,03,102,08/21/2025,06/01/2026,92503,\r\n' > enrollments.csv
 	printf 'participant_no,first,last,dob,gender,district_id,program,start,end,minutes,completed\nA1,Ana,Ruiz,02.03.2015,Female,1234567,Homework Help,01.09.2025,,930,\n' > participation.csv
-	printf 'MRN,PatientFirst,PatientLast,BirthDate,Sex,ZIP5,VisitDate,VisitType,ASQ Result\nM001,Leo,Diaz,20220314,1,92504,20251002,DEV,Typical\nM002,Ava,Kim,20210707,9,92505,20251003,WCC,\n' > visits.csv
+	printf 'MRN,PatientFirst,PatientLast,BirthDate,Sex,ZIP5,VisitDate,VisitType,ASQ Result\nM001,Leo,Diaz,20220314,1,92504,20251002,DEV,Typical\nM002,Ava,Kim,20210707,9,92505,20251003,WCC,\n' > clinic-export.csv
+	# The clinic shares identities only as encodings (sharing: encodings).
+	printf 'a secret the partners share\n' > key
+	run 0 bb encode --secret-file key --id MRN --map given_name=PatientFirst \
+	    --map family_name=PatientLast --map birth_date=BirthDate --map postcode=ZIP5 \
+	    --keep MRN --keep Sex --keep ZIP5 --keep VisitDate --keep VisitType \
+	    --keep "ASQ Result" --out visits.csv clinic-export.csv
 	echo '[{"Participant ID":"W1","Name First":"Jo","Name Last":"Smith","DOB":"2003-05-06","SSN":"000000000","Phone":"9515550100","Email":"jo@example.org","Street":"12 Main St","Unit":"Apt 4","Enrolled On":"7/1/2025","Placed On":"8/15/2025","Separated On":"","Days To Placement":"45","Job Type":"FT","Wage":"18.50","Weekly Hours":"40"}]' > placements.json
 	printf 'Report Date,Status,Age Group,Households\n10/1/2025,Housed,25 to 61,1840\n10/1/2025,Unsheltered,18 to 24,12\n' > households.csv
 	for s in "district enrollments 2025-08 enrollments.csv 2" \

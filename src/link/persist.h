@@ -1,0 +1,37 @@
+/*
+ * persist.h: what of a linkage index outlives one run: the trained model's
+ * parameters and the next participant id.  Linkage on arrival
+ * (link/arrive.c) keeps both in the store, so a later run links with the
+ * very model an earlier one estimated (not one re-estimated from different
+ * data) and never gives an id twice.
+ */
+#ifndef BB_LINK_PERSIST_H
+#define BB_LINK_PERSIST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "link/link.h"
+
+struct bb_diag;
+
+/* Is the index's model trained? */
+bool bb_link_model_trained(const struct bb_link_index *ix);
+
+/* The model as JSON text: every field's m, u and weight per level, the
+ * prior and the thresholds, with 17 significant digits so reading it back
+ * gives the same doubles.  Caller frees; NULL when the model is not
+ * trained. */
+char *bb_link_model_save(const struct bb_link_index *ix);
+
+/* Replace the index's model with one exported earlier.  BB_ERR_INPUT (with
+ * *d set) when the text is not such a model; the index is then unchanged. */
+int bb_link_model_load(struct bb_link_index *ix, const char *json,
+    struct bb_diag *d);
+
+/* The id the next new participant gets, and setting it (never below one
+ * more than the highest id the index holds). */
+int64_t bb_link_index_next_id(const struct bb_link_index *ix);
+void bb_link_index_set_next_id(struct bb_link_index *ix, int64_t next);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * arrival.h: the whole pipeline for one partner file, as every caller runs
+ * it (`backbone submit`, `backbone demo`, later the web upload):
+ *
+ *   read -> crosswalk -> validate -> store    (intake/submit.h)
+ *        -> link                              (link/arrive.h)
+ *
+ * Each stage adds what it did to the receipt.  A stage added later (the
+ * indicator values) goes after linkage, here, with its own member in
+ * struct bb_arrival.
+ */
+#ifndef BB_ARRIVAL_H
+#define BB_ARRIVAL_H
+
+#include <stdint.h>
+
+#include "framework/framework.h"
+#include "intake/submit.h"
+#include "link/arrive.h"
+#include "store/store.h"
+#include "util/diag.h"
+
+/* What each stage did.  bb_arrival_init, then bb_arrival_clear. */
+struct bb_arrival {
+	struct bb_receipt intake;	/* read, crosswalk, validate, store */
+	struct bb_link_receipt link;	/* linkage (link.ran: it ran) */
+	int link_rc;			/* 0, or why linkage failed */
+	struct bb_diag link_diag;	/* ... with its message */
+};
+
+void bb_arrival_init(struct bb_arrival *a);
+void bb_arrival_clear(struct bb_arrival *a);
+
+/* Run the pipeline on one file.  Intake stores the file in its own
+ * transaction (or refuses it, storing nothing); when it stored records,
+ * linkage links them in a following transaction.  Returns what intake
+ * returned (0 stored or duplicate or previewed, BB_ERR_INPUT refused, another
+ * code when the store failed) unless intake stored the file and linkage
+ * then failed: then the linkage error, with a->link_diag set; the file
+ * stays stored and its records are linked by the next run of linkage
+ * (any later submission, or a decision).  A preview runs no linkage. */
+int bb_arrival_submit(struct bb_store *st, const struct bb_framework *fw,
+    int64_t fw_version, const struct bb_submit_request *req,
+    struct bb_arrival *a);
+
+#endif

@@ -1,0 +1,403 @@
+#!/usr/bin/env bash
+# participants.sh: linkage on arrival end to end: people spelled differently
+# by two partners become one participant; ids stay stable across runs and
+# on a fresh database; a later record that proves two participants are one
+# merges them (lower id survives, evidence kept) and renames nothing else;
+# review decisions and unlinks hold through later submissions and
+# re-training; corrections; an encoded partner's records (made with
+# `backbone encode`) link to plain ones; a clear name from an encoded
+# partner is refused; participants, participant show, link explain.
+. "$(dirname "$0")/lib.sh"
+
+FW=$DATA/link/framework.yaml
+
+setup() {
+	run 0 bb --db "${1:-t.db}" init
+	run 0 bb --db "${1:-t.db}" framework apply "$FW"
+}
+
+# The school's and the club's first files: the same children, spelled as
+# each writes them (Bill is William, Zoë is Zoe, Ahmad Hadad born a year
+# apart is Ahmed Haddad); Rebecca is Jonathan's twin; "P Raman" is too
+# thin to link to Priya.
+files() {
+	cat > s1.csv <<'EOF'
+student_id,given_name,family_name,birth_date,sex,postcode,entry_date
+1001,William,Harrington,2015-04-12,M,30001,2026-09-01
+1002,Zoe,Castellanos,2016-01-05,F,30002,2026-09-01
+1003,Jonathan,Quixley,2014-09-30,M,30011,2026-09-01
+1004,Mary,Oyelaran,2015-02-11,F,30044,2026-09-01
+1005,Priya,Raman,2015-06-01,F,30007,2026-09-01
+1006,Ahmed,Haddad,2014-11-23,M,30005,2026-09-02
+EOF
+	cat > c1.csv <<'EOF'
+Member,First,Last,DOB,Zip,Date,Hours
+C1,Bill,Harrington,12.04.2015,30001,03.09.2026,2
+C2,Zoë,Castellanos,05.01.2016,30002,03.09.2026,1.5
+C3,Rebecca,Quixley,30.09.2014,30011,04.09.2026,2
+C4,Mary,Oyelaran,11.02.2015,30044,04.09.2026,1
+C20,P,Raman,,30099,05.09.2026,1
+C21,Ahmad,Hadad,23.11.2013,30005,05.09.2026,1
+EOF
+	# The clinic's own export, which never leaves the clinic as it is.
+	cat > clinic.csv <<'EOF'
+MRN,PatientFirst,PatientLast,BirthDate,Sex,ZIP5,VisitDate,VisitType
+M-77,Willliam,Harrington,20150412,1,30001,20260915,well
+M-78,Mary,Oyelaran,20150211,2,30044,20260916,screen
+M-79,Abigail,Nguyen,20180101,2,30050,20260917,well
+M-77,William,Harington,20150412,1,30001,20260920,screen
+EOF
+	printf 'correct horse battery staple\n' > key
+}
+
+submit() {
+	run 0 bb --db "${5:-t.db}" submit --partner "$1" --dataset "$2" --period "$3" "$4"
+}
+
+# record -> participant, one "R:P" a record, in record order.
+assignment() {
+	sqlite3 "${1:-t.db}" 'SELECT record_id || ":" || participant_id FROM record_participant ORDER BY record_id' | tr '\n' ' '
+}
+
+encode_clinic() {
+	run 0 bb --quiet encode --secret-file key --id MRN --map given_name=PatientFirst \
+	    --map family_name=PatientLast --map birth_date=BirthDate --map postcode=ZIP5 \
+	    --keep MRN --keep Sex --keep ZIP5 --keep VisitDate --keep VisitType \
+	    --out clinic.enc.csv clinic.csv
+}
+
+test_two_partners_one_participant_each() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	contains out "linkage: 6 records linked, 0 to known participants, 6 new participants"
+	contains out "  model      estimated from 6 records"
+	submit club sessions 2026-09 c1.csv
+	contains out "linkage: 6 records linked, 4 to known participants, 2 new participants"
+	contains out "  review     1 pair queued ('backbone review list')"
+	# William = Bill, Zoe = Zoë, Mary, Ahmed = Ahmad; Rebecca and
+	# P Raman are new.
+	eq "$(assignment)" "1:1 2:2 3:3 4:4 5:5 6:6 7:1 8:2 9:7 10:4 11:8 12:6 "
+	eq "$(sqlite3 t.db 'SELECT id || ":" || created_by_submission FROM participant ORDER BY id' | tr '\n' ' ')" \
+	    "1:1 2:1 3:1 4:1 5:1 6:1 7:2 8:2 "
+}
+
+test_receipt_json_linkage() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	run 0 bb --db t.db --json submit --partner club --dataset sessions --period 2026-09 c1.csv
+	contains out '"linkage": {'
+	contains out '"records": 6,'
+	contains out '"joined": 4,'
+	contains out '"new_participants": 2,'
+	contains out '"reviews": 1,'
+	contains out '"model_estimated": false'
+}
+
+test_ids_stable_on_a_fresh_database() {
+	files
+	encode_clinic
+	for db in a.db b.db; do
+		setup $db
+		run 0 bb --db $db link secret set --secret-file key
+		submit school enrollments 2026-09 s1.csv $db
+		submit club sessions 2026-09 c1.csv $db
+		submit clinic visits 2026-09 clinic.enc.csv $db
+		printf 'Member,First,Last,DOB,Zip,Date,Hours\nC20,Priya,Raman,01.06.2015,30099,02.10.2026,2\n' > c2.csv
+		submit club sessions 2026-10 c2.csv $db
+		run 0 bb --db $db participants --format csv
+		cp out $db.csv
+	done
+	eq "$(assignment a.db)" "$(assignment b.db)" "record_participant"
+	same a.db.csv b.db.csv
+	for t in participant link_event review_queue link_identity link_state; do
+		sqlite3 a.db "SELECT * FROM $t" > a.$t
+		sqlite3 b.db "SELECT * FROM $t" > b.$t
+		same a.$t b.$t
+	done
+}
+
+test_ids_stable_across_runs() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	before=$(assignment)
+	submit club sessions 2026-09 c1.csv
+	# The school's records keep their participants.
+	eq "$(assignment | cut -d' ' -f1-6) " "$before"
+	# The same file again stores and links nothing.
+	submit club sessions 2026-09 c1.csv
+	contains out "already received"
+	lacks out "linkage:"
+	eq "$(sqlite3 t.db 'SELECT next_participant FROM link_state')" 9
+}
+
+test_later_record_merges_two_participants() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	before=$(assignment)
+	# Club member C20 comes back with a full name and birth date: the
+	# same member as "P Raman" (participant 8), and Priya of the school
+	# (participant 5).
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC20,Priya,Raman,01.06.2015,30099,02.10.2026,2\n' > c2.csv
+	submit club sessions 2026-10 c2.csv
+	contains out "linkage: 1 record linked, 1 to known participants, 0 new participants"
+	contains out "  merged     participant 8 into 5: records 5 and 13 (weight 25.45)"
+	contains out "  moved      1 earlier record to the surviving participant"
+	# Only record 11 (P Raman) changed; nothing else was renamed.
+	eq "$(assignment)" "$(echo "$before" | sed 's/ 11:8 / 11:5 /')13:5 "
+	eq "$(sqlite3 t.db 'SELECT merged_into FROM participant WHERE id = 8')" 5
+	eq "$(sqlite3 t.db "SELECT kind, survivor, other, record_a, record_b, submission_id FROM link_event")" \
+	    "merged|5|8|5|13|3"
+	contains_sql "SELECT evidence FROM link_event" \
+	    '{"method":"weight","weight":25.4464,"prob":0.999999,"fields":[{"field":"given_name","level":"exact","weight":5.65535},{"field":"family_name","level":"exact","weight":5.33342},{"field":"birth_date","level":"exact","weight":14.1357}'
+	run 0 bb --db t.db participant show 8
+	contains out "  merged into participant 5: its records are there ('backbone participant show 5')"
+	run 0 bb --db t.db participant show 5
+	contains out "  participant 8 merged into 5: records 5 and 13 (weight 25.45)"
+	contains out "  record 11: club / sessions / 2026-09, submission 2 (c1.csv) row 6"
+	contains out "    given_name=p family_name=raman postcode=30099 local_id=C20"
+	# The review pair of Priya and P Raman needs no one any more.
+	run 0 bb --db t.db review list
+	eq "$(cat out)" "no pairs to review"
+}
+
+contains_sql() {
+	sqlite3 t.db "$1" > sql.out
+	contains sql.out "$2"
+}
+
+test_review_accept_survives_later_runs() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	run 0 bb --db t.db review list
+	contains out "    1  5, 11            5, 8             school, club          weight     2.09  0.2337  open"
+	run 0 bb --db t.db link explain 5 11
+	contains out "given_name    priya                   p                       else              -4.29"
+	contains out "total weight 2.09, probability 0.2337: review"
+	contains out "decision: none"
+	run 0 bb --db t.db review accept 1 --by maria --note "same child, checked the roster"
+	contains out "pair 1 accepted: records 5 and 11 are one person (decision 1)"
+	contains out "  merged     participant 8 into 5 (records 5 and 11, decision)"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id = 11')" 5
+	eq "$(sqlite3 t.db 'SELECT status, decision_id FROM review_queue')" "accepted|1"
+	eq "$(sqlite3 t.db 'SELECT record_a, record_b, same, decided_by, note FROM link_decision')" \
+	    "5|11|1|maria|same child, checked the roster"
+	# Re-training and later submissions keep them together.
+	run 0 bb --db t.db link retrain
+	contains out "model estimated from 12 records; participants are unchanged"
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC30,Lena,Fischer,02.02.2016,30003,06.10.2026,1\n' > c2.csv
+	submit club sessions 2026-10 c2.csv
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (5, 11)' | tr '\n' ' ')" "5 5 "
+	run 0 bb --db t.db link explain 11 5
+	contains out "decision 1: the same person (by maria)"
+	contains out "now: one participant"
+	# Deciding again the other way splits them; the history keeps both.
+	run 0 bb --db t.db review reject 5:11
+	contains out "pair 1 rejected: records 5 and 11 are two people (decision 2)"
+	contains out "  split      participant 5: participant 10 created"
+}
+
+test_unlink_splits_and_stays_split() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	# William (record 1) and Bill (record 7) are participant 1: unlink.
+	run 0 bb --db t.db review reject 1:7 --note "cousins, not one child"
+	contains out "records 1 and 7 are two people (decision 1)"
+	contains out "  split      participant 1: participant 9 created"
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id IN (1, 7)' | tr '\n' ' ')" "1:1 7:9 "
+	eq "$(sqlite3 t.db "SELECT kind, survivor, other, record_a, record_b, evidence, decision_id FROM link_event")" \
+	    'split|1|9|1|7|{"method":"decision","decision":1}|1'
+	# A later record like both joins one of them, never both.
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC1,William,Harrington,12.04.2015,30001,02.11.2026,2\n' > c3.csv
+	submit club sessions 2026-11 c3.csv
+	contains out "linkage: 1 record linked, 1 to known participants, 0 new participants"
+	lacks out "merged"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (1, 7, 13)' | tr '\n' ' ')" "1 9 9 "
+	run 0 bb --db t.db link retrain
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (1, 7, 13)' | tr '\n' ' ')" "1 9 9 "
+	# Accepting a pair across the unlink is refused.
+	run 1 bb --db t.db review accept 1:13
+	contains err "records 1 and 13 cannot be one person"
+	run 0 bb --db t.db link explain 1 7
+	contains out "decision 1: two people (by cli)"
+	contains out "now: two participants"
+}
+
+test_participants_counts_each_person_once() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	printf 'month,people\n2026-09-01,40\n' > h.csv
+	submit county headcounts 2026-09 h.csv
+	contains out "linkage: 0 records linked"
+	contains out "  skipped    1 record not linked (aggregate counts, or no identity fields)"
+	run 0 bb --db t.db participants --format csv
+	cat > want <<'EOF'
+participant_id,records,partners,datasets,first_seen,last_seen
+1,2,club;school,enrollments;sessions,2026-09-01,2026-09-03
+2,2,club;school,enrollments;sessions,2026-09-01,2026-09-03
+3,1,school,enrollments,2026-09-01,2026-09-01
+4,2,club;school,enrollments;sessions,2026-09-01,2026-09-04
+5,1,school,enrollments,2026-09-01,2026-09-01
+6,2,club;school,enrollments;sessions,2026-09-02,2026-09-05
+7,1,club,sessions,2026-09-04,2026-09-04
+8,1,club,sessions,2026-09-05,2026-09-05
+EOF
+	same out want
+	run 0 bb --db t.db participants
+	contains out "          1        2  2026-09-01  2026-09-03  club, school (enrollments, sessions)"
+	contains out "8 participants, 12 records"
+	run 0 bb --db t.db participants --partner club --format csv
+	eq "$(cut -d, -f1 out | tr '\n' ' ')" "participant_id 1 2 4 6 7 8 "
+	run 0 bb --db t.db --json participants --partner school
+	contains out '"participant": 5,'
+	contains out '"partners": ['
+	run 2 bb --db t.db participants --format xml
+	contains err "must be text, csv or json"
+}
+
+test_correction_keeps_participants() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	# The club corrects its file: Rebecca was Jonathan, Ahmad left out.
+	sed -e 's/^C3,Rebecca,/C3,Jonathan,/' -e '/^C21,/d' c1.csv > c1b.csv
+	submit club sessions 2026-09 c1b.csv
+	contains out "  corrects   submission 2 (kept in the history)"
+	contains out "linkage: 5 records linked, 5 to known participants, 0 new participants"
+	# The corrected rows keep their members' participants; Jonathan's
+	# row now joins Jonathan.
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 12' | tr '\n' ' ')" \
+	    "13:1 14:2 15:3 16:4 17:8 "
+	# Superseded records stay in their participants' history, not counted.
+	run 0 bb --db t.db participants --format csv
+	eq "$(grep -c . out)" 8
+	lacks out "7,"
+	run 0 bb --db t.db participant show 6
+	contains out "  record 12: club / sessions / 2026-09, submission 2 (c1.csv) row 7, superseded"
+	contains out "  1 active record"
+	run 0 bb --db t.db participant show 7
+	contains out "  record 9: club / sessions / 2026-09, submission 2 (c1.csv) row 4, superseded"
+	contains out "  0 active records"
+}
+
+test_encoded_partner_links_to_plain_records() {
+	setup
+	files
+	encode_clinic
+	lacks clinic.enc.csv "Harrington"
+	lacks clinic.enc.csv "20150412"
+	eq "$(head -1 clinic.enc.csv)" "id,clk,blocks,MRN,Sex,ZIP5,VisitDate,VisitType"
+	run 0 bb --db t.db link secret set --secret-file key
+	contains out "linkage secret set"
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	submit clinic visits 2026-09 clinic.enc.csv
+	contains out "linkage: 4 records linked, 3 to known participants, 1 new participant"
+	contains out "  encoded    4 records sent as encodings; 2 links by Dice"
+	lacks out "note"
+	# William's two visits (one MRN) join William; Mary's joins Mary;
+	# Abigail is new.
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 12' | tr '\n' ' ')" \
+	    "13:1 14:4 15:9 16:1 "
+	eq "$(sqlite3 t.db "SELECT count(*) FROM record WHERE data LIKE '%Harrington%' AND partner_id = 'clinic'")" 0
+	contains_sql "SELECT data FROM record WHERE id = 13" '"patient_id":"M-77","sex":"M","postcode":"30001","visit_date":"2026-09-15","visit_type":"well","_clk":"'
+	run 0 bb --db t.db link explain 1 13
+	contains out "record 13: clinic / visits, participant 1, encoded"
+	contains out "encodings: Dice 1: match (match at 0.70, review at 0.60)"
+	run 0 bb --db t.db link explain 4 14
+	contains out "encodings: Dice 1: match"
+	run 0 bb --db t.db participant show 1
+	contains out "    (encoded) sex=m postcode=30001 local_id=M-77"
+}
+
+test_secret_set_later_links_stored_encodings() {
+	setup
+	files
+	encode_clinic
+	submit school enrollments 2026-09 s1.csv
+	submit clinic visits 2026-09 clinic.enc.csv
+	contains out "linkage: 4 records linked, 0 to known participants, 3 new participants"
+	contains out "  note       no linkage secret is set ('backbone link secret set'): encoded records were compared only with each other"
+	run 0 bb --db t.db link explain 1 7
+	contains out "encodings: not comparable (no linkage secret is set)"
+	run 0 bb --db t.db link secret set --secret-file key
+	contains out "linkage secret set; encoded records compared with plain ones: 2 links"
+	contains out "  merged     participant 7 into 1 (records 1 and 7, dice)"
+	contains out "  merged     participant 8 into 4 (records 4 and 8, dice)"
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 6' | tr '\n' ' ')" \
+	    "7:1 8:4 9:9 10:1 "
+	# The key is kept, never the secret; a wrong secret links nothing.
+	lacks_sql "SELECT quote(secret_key) FROM link_state" "correct horse"
+	printf 'another secret of some length\n' > key2
+	run 0 bb --db t.db link secret set --secret-file key2
+	contains out "0 links"
+	run 1 bb --db t.db link secret set --secret-file nokey
+	contains err "nokey"
+}
+
+lacks_sql() {
+	sqlite3 t.db "$1" > sql.out
+	lacks sql.out "$2"
+}
+
+test_clear_names_from_encoded_partner_refused() {
+	setup
+	files
+	run 1 bb --db t.db submit --partner clinic --dataset visits --period 2026-09 clinic.csv
+	contains out 'error   row 1     "PatientFirst" -> given_name: column "PatientFirst" holds given_name in clear, but partner '"'"'clinic'"'"' shares identities only as encodings (sharing: encodings): run '"'"'backbone encode'"'"' on the file and send what it writes [privacy]'
+	contains out '"BirthDate" -> birth_date: column "BirthDate" holds birth_date in clear'
+	contains out 'the file has no "clk" column'
+	# Nothing of it was kept, not even its bytes.
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM submission')" 0
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM blob')" 0
+	# An encoded file with a name column added is refused too.
+	encode_clinic
+	paste -d, clinic.enc.csv <(cut -d, -f2 clinic.csv) > mixed.csv
+	run 1 bb --db t.db submit --partner clinic --dataset visits --period 2026-09 mixed.csv
+	contains out 'column "PatientFirst" holds given_name in clear'
+	# A bad encoding is a row error.
+	sed '2s/,[A-Za-z0-9+/]*=,/,bm90IGEgY2xr,/' clinic.enc.csv > bad.csv
+	run 1 bb --db t.db submit --partner clinic --dataset visits --period 2026-09 bad.csv
+	contains out "error   row 2     \"clk\": clk is not an encoding written by 'backbone encode' (the base64 of 128 bytes) [encoding]"
+	# encode refuses to keep a column it encodes.
+	run 2 bb encode --secret-file key --map given_name=PatientFirst --keep PatientFirst clinic.csv
+	contains err "--keep PatientFirst: the column holds given_name, which is encoded"
+	run 1 bb encode --secret-file key --keep Nope clinic.csv
+	contains err "clinic.csv: no column 'Nope' for --keep"
+}
+
+test_explain_and_show_json() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	run 0 bb --db t.db --json link explain 1 7
+	contains out '"field": "given_name",'
+	contains out '"level": "nickname",'
+	contains out '"verdict": "match",'
+	contains out '"same_participant": true'
+	run 0 bb --db t.db --json participant show 1
+	contains out '"participant": 1,'
+	contains out '"given_name": "bill",'
+	run 1 bb --db t.db participant show 99
+	contains err "there is no participant 99"
+	run 2 bb --db t.db participant show x
+	run 1 bb --db t.db link explain 1 99
+	contains err "there is no record 99"
+	run 2 bb --db t.db review accept 1:1
+	run 1 bb --db t.db review accept 7
+	contains err "there is no pair 7 in the review queue"
+}
+
+run_tests
