@@ -473,6 +473,16 @@ mark_splits(struct run *R)
 			imap_put(&R->splitpid, R->rep.events[k].other, 1);
 }
 
+/* How many partners the records [0, n) come from (2 means "two or more"). */
+static int
+partners_in(const struct run *R, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (R->r[i].source != R->r[0].source)
+			return 2;
+	return n > 0;
+}
+
 /* Estimate the model now (from every record held). */
 static void
 train(struct run *R)
@@ -1412,6 +1422,10 @@ bb_link_arrival(struct bb_store *s, const struct bb_framework *fw,
 		return finish(&R, rc);
 	}
 	out->ran = R.n > from || out->skipped > 0;
+	/* The model is first estimated, as the new records are added, once
+	 * linkage holds records of two partners; until then the prior. */
+	if (!bb_link_model_trained(R.ix) && partners_in(&R, R.n) < 2)
+		bb_link_model_use_prior(R.ix);
 	if (R.n > from) {
 		struct bb_link_input *in = inputs(&R, from, R.n);
 		if ((rc = write_identities(&R, from)) != BB_OK) {
@@ -1460,8 +1474,8 @@ bb_link_decide(struct bb_store *s, int64_t a, int64_t b, bool same,
 		    "linked, active record", (long long)(ia < 0 ? a : b));
 		return finish(&R, BB_ERR_NOTFOUND);
 	}
-	if (!bb_link_model_trained(R.ix) && R.n >= 2)
-		train(&R);
+	if (!bb_link_model_trained(R.ix))
+		bb_link_model_use_prior(R.ix);
 	out->ran = true;
 	pa = pid_of(&R, (size_t)ia);
 	pb = pid_of(&R, (size_t)ib);
@@ -1576,8 +1590,10 @@ bb_link_explain_records(struct bb_store *s, int64_t a, int64_t b,
 	out->encoded_b = R.r[ib].encoded;
 	out->active_a = R.r[ia].active;
 	out->active_b = R.r[ib].active;
-	if (bb_link_model_trained(R.ix) && bb_link_explain_pair(R.ix, (size_t)ia,
-	    (size_t)ib, &out->fs) == BB_OK)
+	/* Weighed as the next submission would weigh them. */
+	if (!bb_link_model_trained(R.ix))
+		bb_link_model_use_prior(R.ix);
+	if (bb_link_explain_pair(R.ix, (size_t)ia, (size_t)ib, &out->fs) == BB_OK)
 		out->has_weight = true;
 	if (out->encoded_a || out->encoded_b) {
 		const struct arec *e = out->encoded_a ? &R.r[ia] : &R.r[ib];

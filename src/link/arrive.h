@@ -10,10 +10,11 @@
  * written once when the record is first linked) with its participant, the
  * trained model and the next participant id (link_state), and every
  * decision (link_decision); so no record is ever re-linked from scratch.
- * What restoring holds: every active record, and for a correction, the
- * records of the submission it supersedes (so corrected rows keep their
- * participants); superseded records otherwise stay in their participant's
- * history but no longer link or count.
+ * What restoring holds: every active record; superseded records stay in
+ * their participant's history but no longer link or count (a corrected row
+ * that would start a new participant takes the participant of the row it
+ * corrects, by the partner's local id, when that one has no active record
+ * left).  Local ids are compared only between records of one partner.
  *
  * Ids: a participant id never changes, except when a later record proves
  * two participants are one person (the lower id survives; the other gets
@@ -50,10 +51,10 @@ struct bb_diag;
 
 #define BB_ARRIVE_DICE_MATCH BB_CLK_DICE	/* encoded pairs link at or above */
 #define BB_ARRIVE_DICE_REVIEW 0.6	/* [this, match): clerical review */
-/* The model is estimated when linkage first holds two records, and again
- * at the start of a run while it was estimated from fewer than this many
- * records and the store now holds twice as many; otherwise only on
- * request (bb_link_retrain). */
+/* The model is estimated when linkage first holds records of two partners
+ * (before, the prior model), and again at the start of a run while it was
+ * estimated from fewer than this many records and the store now holds twice
+ * as many; otherwise only on request (bb_link_retrain). */
 #define BB_ARRIVE_RETRAIN_UNTIL 10000
 
 /* Two participants found to be one (or split apart). */

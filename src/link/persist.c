@@ -142,6 +142,17 @@ bb_link_model_load(struct bb_link_index *ix, const char *text,
 	return BB_OK;
 }
 
+void
+bb_link_model_use_prior(struct bb_link_index *ix)
+{
+	/* Training an empty index leaves the prior with its weights. */
+	struct bb_link_index *t = bb_link_index_new(&ix->cfg);
+	lx_model_train(t, NULL, 0, NULL);
+	ix->model = t->model;
+	ix->model.trained = true;
+	bb_link_index_free(t);
+}
+
 int64_t
 bb_link_index_next_id(const struct bb_link_index *ix)
 {

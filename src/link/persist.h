@@ -29,6 +29,13 @@ char *bb_link_model_save(const struct bb_link_index *ix);
 int bb_link_model_load(struct bb_link_index *ix, const char *json,
     struct bb_diag *d);
 
+/* Use the prior model (m and u from common sense about populations, as the
+ * engine starts with; docs/linkage.md) as if trained, so adding records
+ * does not estimate one.  For data that cannot teach a model yet: a single
+ * partner's file rarely holds one person twice, and a model estimated
+ * without true matches weighs exact agreement at nothing. */
+void bb_link_model_use_prior(struct bb_link_index *ix);
+
 /* The id the next new participant gets, and setting it (never below one
  * more than the highest id the index holds). */
 int64_t bb_link_index_next_id(const struct bb_link_index *ix);

@@ -19,7 +19,8 @@ setup() {
 # The school's and the club's first files: the same children, spelled as
 # each writes them (Bill is William, Zoë is Zoe, Ahmad Hadad born a year
 # apart is Ahmed Haddad); Rebecca is Jonathan's twin; "P Raman" is too
-# thin to link to Priya.
+# thin to link to Priya; the club's Lena Fischer, born seven years before
+# the school's and living elsewhere, is a pair for review.
 files() {
 	cat > s1.csv <<'EOF'
 student_id,given_name,family_name,birth_date,sex,postcode,entry_date
@@ -29,6 +30,7 @@ student_id,given_name,family_name,birth_date,sex,postcode,entry_date
 1004,Mary,Oyelaran,2015-02-11,F,30044,2026-09-01
 1005,Priya,Raman,2015-06-01,F,30007,2026-09-01
 1006,Ahmed,Haddad,2014-11-23,M,30005,2026-09-02
+1007,Lena,Fischer,2016-02-02,F,30003,2026-09-02
 EOF
 	cat > c1.csv <<'EOF'
 Member,First,Last,DOB,Zip,Date,Hours
@@ -38,6 +40,7 @@ C3,Rebecca,Quixley,30.09.2014,30011,04.09.2026,2
 C4,Mary,Oyelaran,11.02.2015,30044,04.09.2026,1
 C20,P,Raman,,30099,05.09.2026,1
 C21,Ahmad,Hadad,23.11.2013,30005,05.09.2026,1
+C22,Lena,Fischer,02.02.2009,41003,05.09.2026,1
 EOF
 	# The clinic's own export, which never leaves the clinic as it is.
 	cat > clinic.csv <<'EOF'
@@ -70,16 +73,19 @@ test_two_partners_one_participant_each() {
 	setup
 	files
 	submit school enrollments 2026-09 s1.csv
-	contains out "linkage: 6 records linked, 0 to known participants, 6 new participants"
-	contains out "  model      estimated from 6 records"
+	contains out "linkage: 7 records linked, 0 to known participants, 7 new participants"
+	# One partner's file cannot teach a model: the prior is used, not kept.
+	lacks out "model"
+	eq "$(sqlite3 t.db 'SELECT model IS NULL FROM link_state')" 1
 	submit club sessions 2026-09 c1.csv
-	contains out "linkage: 6 records linked, 4 to known participants, 2 new participants"
+	contains out "linkage: 7 records linked, 4 to known participants, 3 new participants"
 	contains out "  review     1 pair queued ('backbone review list')"
-	# William = Bill, Zoe = Zoë, Mary, Ahmed = Ahmad; Rebecca and
-	# P Raman are new.
-	eq "$(assignment)" "1:1 2:2 3:3 4:4 5:5 6:6 7:1 8:2 9:7 10:4 11:8 12:6 "
+	contains out "  model      estimated from 14 records"
+	# William = Bill, Zoe = Zoë, Mary, Ahmed = Ahmad; Rebecca, P Raman
+	# and the club's Lena are new.
+	eq "$(assignment)" "1:1 2:2 3:3 4:4 5:5 6:6 7:7 8:1 9:2 10:8 11:4 12:9 13:6 14:10 "
 	eq "$(sqlite3 t.db 'SELECT id || ":" || created_by_submission FROM participant ORDER BY id' | tr '\n' ' ')" \
-	    "1:1 2:1 3:1 4:1 5:1 6:1 7:2 8:2 "
+	    "1:1 2:1 3:1 4:1 5:1 6:1 7:1 8:2 9:2 10:2 "
 }
 
 test_receipt_json_linkage() {
@@ -88,11 +94,12 @@ test_receipt_json_linkage() {
 	submit school enrollments 2026-09 s1.csv
 	run 0 bb --db t.db --json submit --partner club --dataset sessions --period 2026-09 c1.csv
 	contains out '"linkage": {'
-	contains out '"records": 6,'
+	contains out '"records": 7,'
 	contains out '"joined": 4,'
-	contains out '"new_participants": 2,'
+	contains out '"new_participants": 3,'
 	contains out '"reviews": 1,'
-	contains out '"model_estimated": false'
+	contains out '"model_estimated": true,'
+	contains out '"model_records": 14'
 }
 
 test_ids_stable_on_a_fresh_database() {
@@ -125,12 +132,12 @@ test_ids_stable_across_runs() {
 	before=$(assignment)
 	submit club sessions 2026-09 c1.csv
 	# The school's records keep their participants.
-	eq "$(assignment | cut -d' ' -f1-6) " "$before"
+	eq "$(assignment | cut -d' ' -f1-7) " "$before"
 	# The same file again stores and links nothing.
 	submit club sessions 2026-09 c1.csv
 	contains out "already received"
 	lacks out "linkage:"
-	eq "$(sqlite3 t.db 'SELECT next_participant FROM link_state')" 9
+	eq "$(sqlite3 t.db 'SELECT next_participant FROM link_state')" 11
 }
 
 test_later_record_merges_two_participants() {
@@ -140,29 +147,27 @@ test_later_record_merges_two_participants() {
 	submit club sessions 2026-09 c1.csv
 	before=$(assignment)
 	# Club member C20 comes back with a full name and birth date: the
-	# same member as "P Raman" (participant 8), and Priya of the school
+	# same member as "P Raman" (participant 9), and Priya of the school
 	# (participant 5).
 	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC20,Priya,Raman,01.06.2015,30099,02.10.2026,2\n' > c2.csv
 	submit club sessions 2026-10 c2.csv
 	contains out "linkage: 1 record linked, 1 to known participants, 0 new participants"
-	contains out "  merged     participant 8 into 5: records 5 and 13 (weight 25.45)"
+	contains out "  merged     participant 9 into 5: records 5 and 15 (weight 25.5)"
 	contains out "  moved      1 earlier record to the surviving participant"
-	# Only record 11 (P Raman) changed; nothing else was renamed.
-	eq "$(assignment)" "$(echo "$before" | sed 's/ 11:8 / 11:5 /')13:5 "
-	eq "$(sqlite3 t.db 'SELECT merged_into FROM participant WHERE id = 8')" 5
+	# Only record 12 (P Raman) changed; nothing else was renamed.
+	eq "$(assignment)" "$(echo "$before" | sed 's/ 12:9 / 12:5 /')15:5 "
+	eq "$(sqlite3 t.db 'SELECT merged_into FROM participant WHERE id = 9')" 5
 	eq "$(sqlite3 t.db "SELECT kind, survivor, other, record_a, record_b, submission_id FROM link_event")" \
-	    "merged|5|8|5|13|3"
+	    "merged|5|9|5|15|3"
 	contains_sql "SELECT evidence FROM link_event" \
-	    '{"method":"weight","weight":25.4464,"prob":0.999999,"fields":[{"field":"given_name","level":"exact","weight":5.65535},{"field":"family_name","level":"exact","weight":5.33342},{"field":"birth_date","level":"exact","weight":14.1357}'
-	run 0 bb --db t.db participant show 8
+	    '{"method":"weight","weight":25.4975,"prob":0.999998,"fields":[{"field":"given_name","level":"exact","weight":5.68089},{"field":"family_name","level":"exact","weight":5.35896},{"field":"birth_date","level":"exact","weight":14.1357},{"field":"sex","level":"missing","weight":0.0},{"field":"postcode","level":"prefix","weight":0.321928},{"field":"local_id","level":"missing","weight":0.0}]}'
+	run 0 bb --db t.db participant show 9
 	contains out "  merged into participant 5: its records are there ('backbone participant show 5')"
 	run 0 bb --db t.db participant show 5
-	contains out "  participant 8 merged into 5: records 5 and 13 (weight 25.45)"
-	contains out "  record 11: club / sessions / 2026-09, submission 2 (c1.csv) row 6"
+	contains out "  participant 9 merged into 5: records 5 and 15 (weight 25.5)"
+	contains out "  record 12: club / sessions / 2026-09, submission 2 (c1.csv) row 6"
 	contains out "    given_name=p family_name=raman postcode=30099 local_id=C20"
-	# The review pair of Priya and P Raman needs no one any more.
-	run 0 bb --db t.db review list
-	eq "$(cat out)" "no pairs to review"
+	contains out "  3 active records"
 }
 
 contains_sql() {
@@ -176,31 +181,35 @@ test_review_accept_survives_later_runs() {
 	submit school enrollments 2026-09 s1.csv
 	submit club sessions 2026-09 c1.csv
 	run 0 bb --db t.db review list
-	contains out "    1  5, 11            5, 8             school, club          weight     2.09  0.2337  open"
-	run 0 bb --db t.db link explain 5 11
-	contains out "given_name    priya                   p                       else              -4.29"
-	contains out "total weight 2.09, probability 0.2337: review"
+	contains out "    1  7, 14            7, 10            school, club          weight     9.98   0.918  open"
+	run 0 bb --db t.db link explain 7 14
+	contains out "birth_date    2016-02-02              2009-02-02              two-of-three       2.47"
+	contains out "postcode      30003                   41003                   else              -4.25"
+	contains out "total weight 9.98, probability 0.918: review"
 	contains out "decision: none"
 	run 0 bb --db t.db review accept 1 --by maria --note "same child, checked the roster"
-	contains out "pair 1 accepted: records 5 and 11 are one person (decision 1)"
-	contains out "  merged     participant 8 into 5 (records 5 and 11, decision)"
-	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id = 11')" 5
+	contains out "pair 1 accepted: records 7 and 14 are one person (decision 1)"
+	contains out "  merged     participant 10 into 7 (records 7 and 14, decision)"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id = 14')" 7
 	eq "$(sqlite3 t.db 'SELECT status, decision_id FROM review_queue')" "accepted|1"
 	eq "$(sqlite3 t.db 'SELECT record_a, record_b, same, decided_by, note FROM link_decision')" \
-	    "5|11|1|maria|same child, checked the roster"
+	    "7|14|1|maria|same child, checked the roster"
+	eq "$(sqlite3 t.db 'SELECT evidence, decision_id FROM link_event')" \
+	    '{"method":"decision","decision":1}|1'
 	# Re-training and later submissions keep them together.
 	run 0 bb --db t.db link retrain
-	contains out "model estimated from 12 records; participants are unchanged"
-	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC30,Lena,Fischer,02.02.2016,30003,06.10.2026,1\n' > c2.csv
+	contains out "model estimated from 14 records; participants are unchanged"
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC30,Omar,Said,09.09.2015,30008,06.10.2026,1\nC22,Lena,Fischer,02.02.2009,41003,06.10.2026,2\n' > c2.csv
 	submit club sessions 2026-10 c2.csv
-	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (5, 11)' | tr '\n' ' ')" "5 5 "
-	run 0 bb --db t.db link explain 11 5
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14, 16)' | tr '\n' ' ')" "7 7 7 "
+	run 0 bb --db t.db link explain 14 7
 	contains out "decision 1: the same person (by maria)"
 	contains out "now: one participant"
 	# Deciding again the other way splits them; the history keeps both.
-	run 0 bb --db t.db review reject 5:11
-	contains out "pair 1 rejected: records 5 and 11 are two people (decision 2)"
-	contains out "  split      participant 5: participant 10 created"
+	run 0 bb --db t.db review reject 7:14
+	contains out "pair 1 rejected: records 7 and 14 are two people (decision 2)"
+	contains out "  split      participant 7: participant 12 created"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14, 16)' | tr '\n' ' ')" "7 12 12 "
 }
 
 test_unlink_splits_and_stays_split() {
@@ -208,25 +217,26 @@ test_unlink_splits_and_stays_split() {
 	files
 	submit school enrollments 2026-09 s1.csv
 	submit club sessions 2026-09 c1.csv
-	# William (record 1) and Bill (record 7) are participant 1: unlink.
-	run 0 bb --db t.db review reject 1:7 --note "cousins, not one child"
-	contains out "records 1 and 7 are two people (decision 1)"
-	contains out "  split      participant 1: participant 9 created"
-	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id IN (1, 7)' | tr '\n' ' ')" "1:1 7:9 "
+	# William (record 1) and Bill (record 8) are participant 1: unlink.
+	run 0 bb --db t.db review reject 1:8 --note "cousins, not one child"
+	contains out "records 1 and 8 are two people (decision 1)"
+	contains out "  split      participant 1: participant 11 created"
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id IN (1, 8)' | tr '\n' ' ')" "1:1 8:11 "
 	eq "$(sqlite3 t.db "SELECT kind, survivor, other, record_a, record_b, evidence, decision_id FROM link_event")" \
-	    'split|1|9|1|7|{"method":"decision","decision":1}|1'
+	    'split|1|11|1|8|{"method":"decision","decision":1}|1'
+	eq "$(sqlite3 t.db 'SELECT created_by_submission IS NULL FROM participant WHERE id = 11')" 1
 	# A later record like both joins one of them, never both.
 	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC1,William,Harrington,12.04.2015,30001,02.11.2026,2\n' > c3.csv
 	submit club sessions 2026-11 c3.csv
 	contains out "linkage: 1 record linked, 1 to known participants, 0 new participants"
 	lacks out "merged"
-	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (1, 7, 13)' | tr '\n' ' ')" "1 9 9 "
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (1, 8, 15)' | tr '\n' ' ')" "1 11 11 "
 	run 0 bb --db t.db link retrain
-	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (1, 7, 13)' | tr '\n' ' ')" "1 9 9 "
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (1, 8, 15)' | tr '\n' ' ')" "1 11 11 "
 	# Accepting a pair across the unlink is refused.
-	run 1 bb --db t.db review accept 1:13
-	contains err "records 1 and 13 cannot be one person"
-	run 0 bb --db t.db link explain 1 7
+	run 1 bb --db t.db review accept 1:15
+	contains err "records 1 and 15 cannot be one person"
+	run 0 bb --db t.db link explain 1 8
 	contains out "decision 1: two people (by cli)"
 	contains out "now: two participants"
 }
@@ -249,15 +259,17 @@ participant_id,records,partners,datasets,first_seen,last_seen
 4,2,club;school,enrollments;sessions,2026-09-01,2026-09-04
 5,1,school,enrollments,2026-09-01,2026-09-01
 6,2,club;school,enrollments;sessions,2026-09-02,2026-09-05
-7,1,club,sessions,2026-09-04,2026-09-04
-8,1,club,sessions,2026-09-05,2026-09-05
+7,1,school,enrollments,2026-09-02,2026-09-02
+8,1,club,sessions,2026-09-04,2026-09-04
+9,1,club,sessions,2026-09-05,2026-09-05
+10,1,club,sessions,2026-09-05,2026-09-05
 EOF
 	same out want
 	run 0 bb --db t.db participants
 	contains out "          1        2  2026-09-01  2026-09-03  club, school (enrollments, sessions)"
-	contains out "8 participants, 12 records"
+	contains out "10 participants, 14 records"
 	run 0 bb --db t.db participants --partner club --format csv
-	eq "$(cut -d, -f1 out | tr '\n' ' ')" "participant_id 1 2 4 6 7 8 "
+	eq "$(cut -d, -f1 out | tr '\n' ' ')" "participant_id 1 2 4 6 8 9 10 "
 	run 0 bb --db t.db --json participants --partner school
 	contains out '"participant": 5,'
 	contains out '"partners": ['
@@ -274,20 +286,20 @@ test_correction_keeps_participants() {
 	sed -e 's/^C3,Rebecca,/C3,Jonathan,/' -e '/^C21,/d' c1.csv > c1b.csv
 	submit club sessions 2026-09 c1b.csv
 	contains out "  corrects   submission 2 (kept in the history)"
-	contains out "linkage: 5 records linked, 5 to known participants, 0 new participants"
-	# The corrected rows keep their members' participants; Jonathan's
-	# row now joins Jonathan.
-	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 12' | tr '\n' ' ')" \
-	    "13:1 14:2 15:3 16:4 17:8 "
+	contains out "linkage: 6 records linked, 6 to known participants, 0 new participants"
+	# The corrected rows keep their members' participants (P Raman and
+	# the club's Lena, known only to the club, too); Jonathan's row now
+	# joins Jonathan.
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 14' | tr '\n' ' ')" \
+	    "15:1 16:2 17:3 18:4 19:9 20:10 "
 	# Superseded records stay in their participants' history, not counted.
 	run 0 bb --db t.db participants --format csv
-	eq "$(grep -c . out)" 8
-	lacks out "7,"
+	eq "$(cut -d, -f1 out | tr '\n' ' ')" "participant_id 1 2 3 4 5 6 7 9 10 "
 	run 0 bb --db t.db participant show 6
-	contains out "  record 12: club / sessions / 2026-09, submission 2 (c1.csv) row 7, superseded"
+	contains out "  record 13: club / sessions / 2026-09, submission 2 (c1.csv) row 7, superseded"
 	contains out "  1 active record"
-	run 0 bb --db t.db participant show 7
-	contains out "  record 9: club / sessions / 2026-09, submission 2 (c1.csv) row 4, superseded"
+	run 0 bb --db t.db participant show 8
+	contains out "  record 10: club / sessions / 2026-09, submission 2 (c1.csv) row 4, superseded"
 	contains out "  0 active records"
 }
 
@@ -308,14 +320,14 @@ test_encoded_partner_links_to_plain_records() {
 	lacks out "note"
 	# William's two visits (one MRN) join William; Mary's joins Mary;
 	# Abigail is new.
-	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 12' | tr '\n' ' ')" \
-	    "13:1 14:4 15:9 16:1 "
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 14' | tr '\n' ' ')" \
+	    "15:1 16:4 17:11 18:1 "
 	eq "$(sqlite3 t.db "SELECT count(*) FROM record WHERE data LIKE '%Harrington%' AND partner_id = 'clinic'")" 0
-	contains_sql "SELECT data FROM record WHERE id = 13" '"patient_id":"M-77","sex":"M","postcode":"30001","visit_date":"2026-09-15","visit_type":"well","_clk":"'
-	run 0 bb --db t.db link explain 1 13
-	contains out "record 13: clinic / visits, participant 1, encoded"
+	contains_sql "SELECT data FROM record WHERE id = 15" '"patient_id":"M-77","sex":"M","postcode":"30001","visit_date":"2026-09-15","visit_type":"well","_clk":"'
+	run 0 bb --db t.db link explain 1 15
+	contains out "record 15: clinic / visits, participant 1, encoded"
 	contains out "encodings: Dice 1: match (match at 0.70, review at 0.60)"
-	run 0 bb --db t.db link explain 4 14
+	run 0 bb --db t.db link explain 4 16
 	contains out "encodings: Dice 1: match"
 	run 0 bb --db t.db participant show 1
 	contains out "    (encoded) sex=m postcode=30001 local_id=M-77"
@@ -329,14 +341,14 @@ test_secret_set_later_links_stored_encodings() {
 	submit clinic visits 2026-09 clinic.enc.csv
 	contains out "linkage: 4 records linked, 0 to known participants, 3 new participants"
 	contains out "  note       no linkage secret is set ('backbone link secret set'): encoded records were compared only with each other"
-	run 0 bb --db t.db link explain 1 7
+	run 0 bb --db t.db link explain 1 8
 	contains out "encodings: not comparable (no linkage secret is set)"
 	run 0 bb --db t.db link secret set --secret-file key
 	contains out "linkage secret set; encoded records compared with plain ones: 2 links"
-	contains out "  merged     participant 7 into 1 (records 1 and 7, dice)"
-	contains out "  merged     participant 8 into 4 (records 4 and 8, dice)"
-	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 6' | tr '\n' ' ')" \
-	    "7:1 8:4 9:9 10:1 "
+	contains out "  merged     participant 8 into 1 (records 1 and 8, dice)"
+	contains out "  merged     participant 9 into 4 (records 4 and 9, dice)"
+	eq "$(sqlite3 t.db 'SELECT record_id || ":" || participant_id FROM record_participant WHERE record_id > 7' | tr '\n' ' ')" \
+	    "8:1 9:4 10:10 11:1 "
 	# The key is kept, never the secret; a wrong secret links nothing.
 	lacks_sql "SELECT quote(secret_key) FROM link_state" "correct horse"
 	printf 'another secret of some length\n' > key2
@@ -382,7 +394,7 @@ test_explain_and_show_json() {
 	files
 	submit school enrollments 2026-09 s1.csv
 	submit club sessions 2026-09 c1.csv
-	run 0 bb --db t.db --json link explain 1 7
+	run 0 bb --db t.db --json link explain 1 8
 	contains out '"field": "given_name",'
 	contains out '"level": "nickname",'
 	contains out '"verdict": "match",'
