@@ -48,15 +48,16 @@ struct rule {
 static const struct rule rules[LX_NRULES] = {
 	{ "family-phonetic+birth-year", { C_FAMILY_PHON, C_BIRTH_YEAR }, C_GIVEN_INIT },
 	{ "given-phonetic+postcode", { C_GIVEN_PHON, C_POSTCODE }, C_BIRTH_YEAR },
-	{ "birth-date", { C_BIRTH_DATE, C_NONE }, C_FAMILY_INIT },
-	{ "family+given-initial", { C_FAMILY, C_GIVEN_INIT }, C_BIRTH_YEAR },
+	{ "birth-date+family-initial", { C_BIRTH_DATE, C_FAMILY_INIT }, C_GIVEN_INIT },
+	{ "birth-date+given-initial", { C_BIRTH_DATE, C_GIVEN_INIT }, C_FAMILY_INIT },
 	{ "national-id", { C_NATID, C_NONE }, C_BIRTH_YEAR },
-	{ "both-names-phonetic", { C_NAMES_PHON, C_NONE }, C_BIRTH_YEAR },
+	{ "both-names-phonetic+birth-year", { C_NAMES_PHON, C_BIRTH_YEAR }, C_POSTCODE },
 	{ "family-phonetic+postcode", { C_FAMILY_PHON, C_POSTCODE }, C_GIVEN_INIT },
 	{ "address", { C_ADDRESS, C_NONE }, C_POSTCODE },
 	{ "phone", { C_PHONE, C_NONE }, C_BIRTH_YEAR },
 	{ "email", { C_EMAIL, C_NONE }, C_BIRTH_YEAR },
 	{ "local-id", { C_LOCALID, C_NONE }, C_BIRTH_YEAR },
+	{ "birth-date+postcode", { C_BIRTH_DATE, C_POSTCODE }, C_GIVEN_INIT },
 };
 
 static unsigned
@@ -68,12 +69,14 @@ comp_fields(enum comp c)
 	case C_FAMILY_PHON: case C_FAMILY: case C_FAMILY_INIT:
 		return 1u << LF_FAMILY;
 	case C_BIRTH_YEAR: case C_BIRTH_DATE: return 1u << LF_BIRTH;
-	case C_POSTCODE: return 1u << LF_POSTCODE;
+	case C_POSTCODE: return 1u << LF_POSTCODE | 1u << LF_LOCALITY;
 	case C_NATID: return 1u << LF_NATID;
 	case C_PHONE: return 1u << LF_PHONE;
 	case C_EMAIL: return 1u << LF_EMAIL;
 	case C_LOCALID: return 1u << LF_LOCALID;
-	case C_ADDRESS: return 1u << LF_ADDRESS;
+	case C_ADDRESS:
+		/* One address has one postcode and locality. */
+		return 1u << LF_ADDRESS | 1u << LF_POSTCODE | 1u << LF_LOCALITY;
 	case C_NAMES_PHON: return 1u << LF_GIVEN | 1u << LF_FAMILY;
 	}
 	return 0;

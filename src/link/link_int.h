@@ -44,6 +44,7 @@ struct pval {
 	uint8_t init;		/* first byte (an initial) */
 	uint16_t nick[BB_NICK_MAX_GROUPS];	/* given names, of the first token */
 	uint32_t firsth;	/* names: hash of the first token alone */
+	uint64_t mask;		/* bit (code point % 64) of each code point */
 };
 
 struct pool {
@@ -86,7 +87,7 @@ struct btable {
 	size_t cap, n;		/* cap: a power of two */
 };
 
-#define LX_NRULES 11
+#define LX_NRULES 12
 
 struct brule {
 	struct btable base, refined;
@@ -148,6 +149,9 @@ const char *lx_level_name(unsigned f, unsigned level);
  * agreeing: twins, never linked. */
 bool lx_twins(const struct bb_link_index *ix, uint32_t a, uint32_t b,
     uint64_t vec);
+/* Given name and birth date unrelated, no personal identifier agreeing:
+ * two members of one household, never linked. */
+bool lx_household(uint64_t vec);
 /* Is the level of field f an exact agreement on one value (for term
  * frequencies)? */
 bool lx_tf_level(unsigned f, unsigned level);
@@ -172,7 +176,8 @@ unsigned lx_threads(const struct bb_link_index *ix, size_t work);
 void lx_blocks_free(struct bb_link_index *ix);
 /* Put records [from, to) into the block tables. */
 void lx_blocks_insert(struct bb_link_index *ix, size_t from, size_t to);
-/* The fields blocking rule r constrains (a bit per LF_*). */
+/* The fields blocking rule r constrains, or that follow from them (a
+ * postcode fixes the locality), a bit per LF_*. */
 unsigned lx_rule_fields(unsigned r);
 const char *lx_rule_name(unsigned r);
 /* Every distinct candidate pair (a, b) with b in [from, to) and a < b,

@@ -512,7 +512,7 @@ lx_weight(const struct bb_link_index *ix, uint32_t a, uint32_t b, uint64_t vec)
 {
 	double w = 0;
 	bool tf;
-	if (lx_twins(ix, a, b, vec))
+	if (lx_twins(ix, a, b, vec) || lx_household(vec))
 		return LX_VETO;
 	for (unsigned f = 0; f < LF_N; f++)
 		w += lx_field_weight(ix, a, f, LV_GET(vec, f), &tf);

@@ -9,6 +9,7 @@
  */
 #include "link/normalize.h"
 
+#include "link/strsim.h"
 #include "util/bb.h"
 
 #include <pthread.h>
@@ -946,6 +947,38 @@ bb_nick_groups(const char *name, uint16_t groups[BB_NICK_MAX_GROUPS])
 		if (n == 0 || groups[n - 1] != nicks[lo].group)
 			groups[n++] = nicks[lo].group;
 	}
+	return n;
+}
+
+size_t
+bb_nick_groups_near(const char *name, uint16_t groups[BB_NICK_MAX_GROUPS])
+{
+	size_t n = bb_nick_groups(name, groups), len = strlen(name);
+	uint32_t cp[BB_SIM_MAX], other[BB_SIM_MAX];
+	size_t ncp;
+
+	if (n > 0 || len < 4)
+		return n;
+	ncp = bb_utf8_decode(name, len, cp, BB_SIM_MAX);
+	for (size_t i = 0; i < nnicks && n < BB_NICK_MAX_GROUPS; i++) {
+		size_t l = strlen(nicks[i].name), k;
+		if (l + 1 < len || len + 1 < l || l < 4)
+			continue;
+		size_t no = bb_utf8_decode(nicks[i].name, l, other, BB_SIM_MAX);
+		if (bb_osa_distance(cp, ncp, other, no, 1) > 1)
+			continue;
+		for (k = 0; k < n && groups[k] != nicks[i].group; k++)
+			;
+		if (k == n)
+			groups[n++] = nicks[i].group;
+	}
+	/* In increasing order, as bb_nick_groups gives them. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && groups[j - 1] > groups[j]; j--) {
+			uint16_t t = groups[j];
+			groups[j] = groups[j - 1];
+			groups[j - 1] = t;
+		}
 	return n;
 }
 
