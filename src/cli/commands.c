@@ -8,14 +8,38 @@
 
 extern const struct bb_command bb_cmd_init;
 extern const struct bb_command bb_cmd_status;
+extern const struct bb_command bb_cmd_framework_check;
+extern const struct bb_command bb_cmd_framework_apply;
+extern const struct bb_command bb_cmd_framework_show;
+extern const struct bb_command bb_cmd_framework_versions;
+extern const struct bb_command bb_cmd_framework_diff;
+extern const struct bb_command bb_cmd_framework_export_schema;
+extern const struct bb_command bb_cmd_framework_import_schema;
 extern const struct bb_command bb_cmd_read;
+extern const struct bb_command bb_cmd_submit;
+extern const struct bb_command bb_cmd_preview;
+extern const struct bb_command bb_cmd_submissions;
+extern const struct bb_command bb_cmd_submission_show;
+extern const struct bb_command bb_cmd_submission_raw;
 extern const struct bb_command bb_cmd_link_files;
 extern const struct bb_command bb_cmd_encode;
 
 const struct bb_command *const bb_commands[] = {
 	&bb_cmd_init,
 	&bb_cmd_status,
+	&bb_cmd_framework_check,
+	&bb_cmd_framework_apply,
+	&bb_cmd_framework_show,
+	&bb_cmd_framework_versions,
+	&bb_cmd_framework_diff,
+	&bb_cmd_framework_export_schema,
+	&bb_cmd_framework_import_schema,
 	&bb_cmd_read,
+	&bb_cmd_submit,
+	&bb_cmd_preview,
+	&bb_cmd_submissions,
+	&bb_cmd_submission_show,
+	&bb_cmd_submission_raw,
 	&bb_cmd_link_files,
 	&bb_cmd_encode,
 };

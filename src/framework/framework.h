@@ -135,7 +135,8 @@ struct bb_field {
 	char *description;
 	enum bb_field_type type;
 	char *code_list;	/* id, for BB_FT_CODE */
-	const struct bb_code_list *codes;	/* resolved code_list, or NULL */
+	const struct bb_code_list *codes;	/* resolved code_list (the first of
+					   that id), or NULL */
 	bool required;
 	bool unique;		/* unique within one submission */
 	bool personal;		/* personal data: never leaves the backbone */
@@ -143,7 +144,7 @@ struct bb_field {
 	/* Range: numbers for integer/decimal, ISO dates for date. */
 	bool has_min, has_max;
 	double min, max;
-	char *min_date, *max_date;
+	char *min_date, *max_date;	/* date fields: "YYYY-MM-DD" or NULL */
 	char *pattern;		/* POSIX extended regex the whole value must match */
 	int64_t max_length;	/* 0 = no limit beyond the reader's cap */
 	struct bb_missing_code *missing;	/* missing-value codes of this field */
@@ -163,7 +164,7 @@ struct bb_rule {
 	enum bb_rule_op op;
 	char *right;		/* field name, or literal when right_is_literal */
 	bool right_is_literal;
-	char *message;		/* for people; defaults from the text */
+	char *message;		/* for people; the assert text when not given */
 	bool warning;		/* severity warning instead of error */
 	struct bb_loc loc;
 };
@@ -234,7 +235,7 @@ struct bb_xw_split {		/* one partner column into several fields */
 struct bb_xw_join {		/* several partner columns into one field */
 	char **columns;
 	size_t ncolumns;
-	char *separator;
+	char *separator;	/* " " when not given */
 	char *into;
 	struct bb_loc loc;
 };
@@ -249,7 +250,7 @@ struct bb_crosswalk {
 	char *dataset;
 	char *sheet;		/* XLSX: the sheet to read, or NULL for the first */
 	char *file;		/* ZIP bundles: the member file name, or NULL */
-	char *format;		/* "csv", "xlsx", "json", or NULL to detect */
+	char *format;		/* "csv", "xlsx", "json", "jsonl", "zip", or NULL to detect */
 	char *encoding;		/* "utf-8", "windows-1252", or NULL to detect */
 	struct bb_xw_column *columns;
 	size_t ncolumns;
@@ -297,10 +298,10 @@ struct bb_indicator {
 	char **terms;		/* glossary terms cited */
 	size_t nterms;
 	char *unit;		/* "percent", "people", "days", ... */
-	enum bb_direction direction;
-	enum bb_rba category;
-	enum bb_cadence cadence;
-	char **disaggregations;	/* field names or derived bands ("age_band") */
+	enum bb_direction direction;	/* required in the file */
+	enum bb_rba category;		/* required in the file */
+	enum bb_cadence cadence;	/* 0 when not given (a SMART warning) */
+	char **disaggregations;	/* field names (of some dataset) */
 	size_t ndisaggregations;
 	bool has_baseline;
 	char *baseline_period;
@@ -352,7 +353,7 @@ struct bb_calendar {
 };
 
 struct bb_confidentiality {
-	int min_cell_size;	/* smallest count shown outside the backbone */
+	int min_cell_size;	/* smallest count shown outside the backbone (11) */
 	char **restricted_fields;	/* field names that never leave the backbone */
 	size_t nrestricted;
 	struct bb_loc loc;
@@ -376,7 +377,7 @@ struct bb_decision_right {
 	char *action;		/* "framework_change", "indicator_change", "crosswalk_change", "publish" */
 	char **approvers;	/* body ids */
 	size_t napprovers;
-	enum bb_vote_rule rule;
+	enum bb_vote_rule rule;	/* BB_VOTE_MAJORITY when not given */
 	struct bb_loc loc;
 };
 
@@ -410,7 +411,9 @@ struct bb_framework {
 	size_t nbodies;
 	struct bb_decision_right *decision_rights;
 	size_t ndecision_rights;
-	void *arena;		/* owns every allocation above */
+	char sha256[65];	/* content hash: SHA-256 of bb_framework_canonical() */
+	void *arena;		/* opaque: owns every allocation above, and the
+				   index of where each value was written */
 };
 
 /* --- loading and checking (framework/load.c, framework/check.c) --------- */
@@ -420,19 +423,77 @@ struct bb_framework {
 #define BB_FW_MAX_DEPTH 32
 
 /* Load and check a framework file.  Every problem is added to `findings` as
- * FILE:LINE:COL with a message; SMART lints on indicators are warnings.
- * Returns 0 with *out set when there are no errors (warnings allowed),
- * BB_ERR_INPUT when there are (and *out NULL). */
+ * FILE:LINE:COL with a message, sorted by line; SMART lints on indicators
+ * are warnings.  Returns 0 with *out set when there are no errors (warnings
+ * allowed), BB_ERR_INPUT when there are (and *out NULL).  Free *out with
+ * bb_framework_free(). */
 int bb_framework_load_file(const char *path, struct bb_framework **out,
     struct bb_findings *findings);
 /* The same from bytes in memory; `name` is used as the file in messages. */
 int bb_framework_load_buffer(const char *name, const char *data, size_t len,
     struct bb_framework **out, struct bb_findings *findings);
+/* Free a framework and everything it owns (one arena).  Accepts NULL. */
 void bb_framework_free(struct bb_framework *fw);
+/* Read a framework file's bytes (at most BB_FW_MAX_BYTES) into *data
+ * (caller frees; NUL-terminated) and *len.  A file that cannot be read or
+ * is too large is one finding and BB_ERR_INPUT. */
+int bb_framework_read(const char *path, char **data, size_t *len,
+    struct bb_findings *findings);
 
 /* The canonical JSON form (keys in a fixed order, no locations): the input
- * of the content hash and what `framework diff` compares.  Caller frees. */
+ * of the content hash and what `framework diff` compares.  Caller frees.
+ * Compact, UTF-8; lists keep the file's order, maps written by partners
+ * (crosswalk columns, codes, dates, scale, constants) are sorted by key;
+ * defaults are filled in, so leaving a default out and writing it give the
+ * same hash.  fw->sha256 is the SHA-256 of these bytes. */
 char *bb_framework_canonical(const struct bb_framework *fw);
+/* The canonical JSON of one crosswalk, whose SHA-256 is its sha256 (the
+ * crosswalk's version).  Caller frees. */
+char *bb_framework_crosswalk_canonical(const struct bb_crosswalk *xw);
+
+/* --- comparing versions (framework/diff.c) ------------------------------ */
+
+struct bb_fw_change {
+	char op;		/* '+' added, '-' removed, '~' changed */
+	char *path;		/* "outcomes.early-reading.indicators.grade3-reading.targets[2027].value" */
+	char *before;		/* the old value as compact JSON, NULL when added */
+	char *after;		/* the new value as compact JSON, NULL when removed */
+};
+
+struct bb_fw_diff {
+	struct bb_fw_change *items;
+	size_t n, cap;
+};
+
+/* Compare two canonical JSON texts (bb_framework_canonical); fills *out
+ * (caller frees with bb_fw_diff_free) in canonical order.  Arrays of
+ * elements with ids are matched by id, not by position.  BB_ERR_INPUT when
+ * either text is not JSON. */
+int bb_framework_diff(const char *before, const char *after, struct bb_fw_diff *out);
+/* Free the changes of a diff and empty it.  Accepts NULL. */
+void bb_fw_diff_free(struct bb_fw_diff *d);
+
+/* --- Frictionless Table Schema (framework/tableschema.c) --------------- */
+
+/* A dataset as a Table Schema (JSON text, indented; caller frees). */
+char *bb_framework_table_schema(const struct bb_framework *fw,
+    const struct bb_dataset *ds);
+/* Read a Table Schema (JSON) and write the equivalent dataset, and the code
+ * lists its fields use, as framework YAML into *yaml (caller frees).  `id`
+ * is the dataset's id.  Problems are findings on `name`; BB_ERR_INPUT when
+ * the schema cannot be used. */
+int bb_framework_import_schema(const char *name, const char *json, size_t len,
+    const char *id, char **yaml, struct bb_findings *findings);
+
+/* --- crosswalk date formats (framework/dateformat.c) ------------------ */
+
+/* Is fmt a date format a crosswalk may declare ("MM/DD/YYYY", "YYYYMMDD",
+ * "D MMM YYYY", "excel", "iso")?  0, or BB_ERR_INPUT with *why (static
+ * text: "needs a year, a month and a day").  Dates and period labels
+ * themselves are framework/period.h's. */
+int bb_fw_date_format_check(const char *fmt, const char **why);
+
+/* --- lookups (NULL when absent) ----------------------------------------- */
 
 /* --- lookups (NULL when absent) ----------------------------------------- */
 
@@ -442,17 +503,36 @@ const struct bb_partner *bb_fw_partner(const struct bb_framework *fw, const char
 const struct bb_crosswalk *bb_fw_crosswalk(const struct bb_partner *p, const char *dataset);
 const struct bb_code_list *bb_fw_code_list(const struct bb_framework *fw, const char *id);
 const struct bb_indicator *bb_fw_indicator(const struct bb_framework *fw, const char *id);
+/* A glossary term by its term or one of its aliases. */
 const struct bb_glossary_term *bb_fw_term(const struct bb_framework *fw, const char *term);
+const struct bb_outcome *bb_fw_outcome(const struct bb_framework *fw, const char *id);
+const struct bb_body *bb_fw_body(const struct bb_framework *fw, const char *id);
+/* Where the value held in `slot` was written: slot is the address of a
+ * member or array entry of this framework (&ind->owners[1],
+ * &field->code_list, &xw->columns[0].field); {0, 0} when unknown. */
+struct bb_loc bb_fw_loc(const struct bb_framework *fw, const void *slot);
 /* Is `value` a missing-value code or placeholder of the field? */
 bool bb_fw_is_missing(const struct bb_field *f, const char *value);
 
-/* Names of enum values as written in the file ("how_much", "quarterly"...). */
+/* Id syntax: field names [a-z][a-z0-9_]*, other ids [a-z0-9][a-z0-9_.-]*,
+ * both at most 64 bytes. */
+bool bb_fw_valid_field_name(const char *s);
+bool bb_fw_valid_id(const char *s);
+
+/* Names of enum values as written in the file ("how_much", "quarterly"...);
+ * "?" for a value out of range. */
 const char *bb_field_type_name(enum bb_field_type t);
 const char *bb_identity_role_name(enum bb_identity_role r);
+/* "birth_date" -> BB_ID_BIRTH_DATE; BB_ERR_INPUT for an unknown name. */
 int bb_identity_role_parse(const char *s, enum bb_identity_role *out);
 const char *bb_sharing_name(enum bb_sharing s);
 const char *bb_direction_name(enum bb_direction d);
 const char *bb_rba_name(enum bb_rba c);
 const char *bb_cadence_name(enum bb_cadence c);
+const char *bb_dataset_kind_name(enum bb_dataset_kind k);
+const char *bb_policy_name(enum bb_policy p);
+const char *bb_vote_rule_name(enum bb_vote_rule v);
+/* "=", "!=", "<", "<=", ">", ">=", "requires" */
+const char *bb_rule_op_name(enum bb_rule_op op);
 
 #endif

@@ -81,7 +81,7 @@ struct xlsx {
 	char ctype[16];
 	size_t cstyle;
 	uint64_t ccol;
-	char cref[24];
+	char cref[40];		/* the cell's name, made by cref() for messages */
 
 	/* the row being read */
 	uint64_t rownum, lastcol;
@@ -98,7 +98,49 @@ struct xlsx {
 	size_t nwide, ndup;
 };
 
+static const char *cref(struct xlsx *x);
+
 /* --- numbers and dates (exposed for the tests) --------------------------- */
+
+/* Whether s is already the shortest text of its number: a plain decimal
+ * without needless zeros, of at most 15 significant digits (no two such
+ * decimals are the same double), between 1e-4 and 1e16. */
+static bool
+canonical_decimal(const char *s, size_t n)
+{
+	size_t i = 0, sig = 0, lead = 0;
+	bool point = false, nonzero = false;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i == n)
+		return false;
+	if (s[i] == '0') {
+		i++;
+		if (i < n && s[i] != '.')
+			return false;
+	} else if (!(s[i] >= '1' && s[i] <= '9'))
+		return false;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '.') {
+			if (point || i + 1 == n)
+				return false;
+			point = true;
+		} else if (c >= '0' && c <= '9') {
+			if (c != '0')
+				nonzero = true;
+			if (nonzero)
+				sig++;
+			else if (point)
+				lead++;
+		} else
+			return false;
+	}
+	if (!nonzero || sig > 15 || lead >= 4)
+		return false;
+	return !point || s[n - 1] != '0';
+}
 
 void
 bb_xlsx_number_text(double v, char *out, size_t n)
@@ -111,7 +153,16 @@ bb_xlsx_number_text(double v, char *out, size_t n)
 		return;
 	}
 	if (fabs(v) < 1e15 && v == floor(v)) {
-		snprintf(out, n, "%.0f", v);
+		char tmp[24];
+		size_t k = sizeof(tmp);
+		uint64_t u = (uint64_t)(v < 0 ? -v : v);
+		tmp[--k] = '\0';
+		do
+			tmp[--k] = (char)('0' + u % 10);
+		while ((u /= 10) > 0);
+		if (v < 0)
+			tmp[--k] = '-';
+		bb_strlcpy(out, tmp + k, n);
 		return;
 	}
 	/* The fewest significant digits that read back as v (15 nearly always). */
@@ -275,12 +326,13 @@ builtin_kind(long id)
 
 /* --- XML plumbing -------------------------------------------------------- */
 
-/* The local part of an expat name "namespace|local". */
+/* The local part of a name ("x:c" -> "c"): namespaces are not resolved
+ * (cheaper, and workbooks use fixed ones). */
 static const char *
 local(const char *name)
 {
-	const char *bar = strrchr(name, '|');
-	return bar ? bar + 1 : name;
+	const char *colon = strchr(name, ':');
+	return colon ? colon + 1 : name;
 }
 
 static const char *
@@ -320,7 +372,7 @@ static XML_Parser
 new_parser(struct xlsx *x, XML_StartElementHandler start,
     XML_EndElementHandler end, XML_CharacterDataHandler text)
 {
-	XML_Parser p = XML_ParserCreateNS(NULL, '|');
+	XML_Parser p = XML_ParserCreate(NULL);
 
 	if (p == NULL) {
 		fprintf(stderr, "backbone: out of memory (expat)\n");
@@ -560,7 +612,7 @@ on_text(void *ud, const XML_Char *s, int len)
 		else
 			bb_reader_error(x->r, x->rownum, x->ccol, "cell-too-long",
 			    "sheet '%s' cell %s: longer than the limit of %zu bytes",
-			    x->sheet_name, x->cref, x->text.max);
+			    x->sheet_name, cref(x), x->text.max);
 		stop(x, BB_ERR_LIMIT);
 	}
 }
@@ -708,6 +760,16 @@ col_name(uint64_t col, char *out, size_t n)
 	bb_strlcpy(out, tmp + k, n);
 }
 
+/* The current cell's name ("C7"), for a message. */
+static const char *
+cref(struct xlsx *x)
+{
+	col_name(x->ccol, x->cref, 16);
+	snprintf(x->cref + strlen(x->cref), sizeof(x->cref) - 16, "%llu",
+	    (unsigned long long)x->rownum);
+	return x->cref;
+}
+
 /* Add the finished cell's value to the row. */
 static void
 put_cell(struct xlsx *x, const char *s, size_t n)
@@ -718,13 +780,13 @@ put_cell(struct xlsx *x, const char *s, size_t n)
 		if (++x->ndup <= BB_XLSX_LIST_MAX)
 			bb_reader_warn(r, x->rownum, x->ccol, "cell-order",
 			    "sheet '%s' cell %s comes after a cell to its right "
-			    "or repeats one: ignored", x->sheet_name, x->cref);
+			    "or repeats one: ignored", x->sheet_name, cref(x));
 		return;
 	}
 	if (x->ccol > r->opts.max_columns) {
 		bb_reader_error(r, x->rownum, x->ccol, "too-many-columns",
 		    "sheet '%s' cell %s is past the limit of %zu columns",
-		    x->sheet_name, x->cref, r->opts.max_columns);
+		    x->sheet_name, cref(x), r->opts.max_columns);
 		stop(x, BB_ERR_LIMIT);
 		return;
 	}
@@ -769,7 +831,7 @@ finish_cell(struct xlsx *x)
 			bb_reader_error(r, x->rownum, x->ccol, "bad-xlsx",
 			    "sheet '%s' cell %s refers to shared string '%.20s', "
 			    "which the workbook does not have", x->sheet_name,
-			    x->cref, v);
+			    cref(x), v);
 			stop(x, BB_ERR_INPUT);
 			return;
 		}
@@ -794,7 +856,7 @@ finish_cell(struct xlsx *x)
 		if (bb_parse_double(v, &d) != BB_OK) {
 			bb_reader_warn(r, x->rownum, x->ccol, "bad-number",
 			    "sheet '%s' cell %s holds '%.20s', not a number: "
-			    "kept as text", x->sheet_name, x->cref, v);
+			    "kept as text", x->sheet_name, cref(x), v);
 			put_cell(x, v, n);
 			return;
 		}
@@ -807,16 +869,20 @@ finish_cell(struct xlsx *x)
 					    "excel-1900-02-29", "sheet '%s' cell %s "
 					    "is 1900-02-29, a day that never was "
 					    "(Excel's leap-year bug)", x->sheet_name,
-					    x->cref);
+					    cref(x));
 				put_cell(x, out, strlen(out));
 				return;
 			}
 			bb_reader_warn(r, x->rownum, x->ccol, "bad-date",
 			    "sheet '%s' cell %s is styled as a date but %s is "
-			    "not one: kept as a number", x->sheet_name, x->cref, v);
+			    "not one: kept as a number", x->sheet_name, cref(x), v);
 		}
-		bb_xlsx_number_text(d, out, sizeof(out));
-		put_cell(x, out, strlen(out));
+		if (canonical_decimal(v, n))
+			put_cell(x, v, n);
+		else {
+			bb_xlsx_number_text(d, out, sizeof(out));
+			put_cell(x, out, strlen(out));
+		}
 	} else	/* str (a formula's text), e (an error), anything else */
 		put_cell(x, v, n);
 }
@@ -848,9 +914,6 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		int64_t sv;
 		uint64_t c = ref ? ref_col(ref) : 0;
 		x->ccol = c ? c : x->lastcol + 1;
-		col_name(x->ccol, x->cref, sizeof(x->cref) - 12);
-		snprintf(x->cref + strlen(x->cref), 12, "%llu",
-		    (unsigned long long)(x->rownum % 100000000000ULL));
 		bb_strlcpy(x->ctype, t ? t : "n", sizeof(x->ctype));
 		x->cstyle = s && bb_parse_i64(s, &sv) == BB_OK && sv >= 0 ?
 		    (size_t)sv : 0;
@@ -1020,6 +1083,7 @@ xlsx_open(struct bb_reader *r)
 	bb_rowbuf_swap(&r->hdr, &r->row);
 	bb_rowbuf_finish(&r->hdr, x->rownum, x->rownum);
 	x->ncols = r->hdr.n;
+	bb_reader_check_header(r);
 	return BB_OK;
 }
 

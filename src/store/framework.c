@@ -1,5 +1,6 @@
 /*
- * framework.c (store): immutable framework versions.
+ * framework.c (store): immutable framework versions, and the initiative's
+ * name that a framework sets.
  */
 #include "store/internal.h"
 #include "util/bb.h"
@@ -34,8 +35,11 @@ bb_store_framework_put(struct bb_store *s, const char *sha256,
 	*created = false;
 	if ((rc = bb_db_begin(s->db)) != BB_OK)
 		return rc;
+	/* Unchanged when the latest version has this content; content equal
+	 * to an older version (going back) is a new version. */
 	rc = bb_db_query_int64(s->db,
-	    "SELECT version FROM framework_version WHERE sha256 = ?", sha256,
+	    "SELECT version FROM framework_version WHERE sha256 = ? AND version ="
+	    " (SELECT max(version) FROM framework_version)", sha256,
 	    version, &found);
 	if (rc != BB_OK || found)
 		goto out;
@@ -144,6 +148,25 @@ bb_store_framework_list(struct bb_store *s,
 		if (rc != BB_OK)
 			break;
 	}
+	bb_stmt_free(st);
+	return rc < 0 ? rc : BB_OK;
+}
+
+int
+bb_store_initiative_set_name(struct bb_store *s, const char *name)
+{
+	struct bb_stmt *st;
+	char now[BB_ISO_TIME];
+	int rc;
+
+	bb_clock_iso(now);
+	if ((rc = bb_db_prepare(s->db,
+	    "INSERT INTO initiative (id, name, created_at) VALUES (1, ?, ?) "
+	    "ON CONFLICT (id) DO UPDATE SET name = excluded.name", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_text(st, 1, name);
+	bb_stmt_bind_text(st, 2, now);
+	rc = bb_stmt_step(st);
 	bb_stmt_free(st);
 	return rc < 0 ? rc : BB_OK;
 }

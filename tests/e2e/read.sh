@@ -140,6 +140,9 @@ test_missing_file() {
 	run 1 bb read nowhere.csv
 	one_line err
 	contains err "nowhere.csv: cannot open: No such file or directory"
+	mkdir adir
+	run 1 bb read adir
+	eq "$(cat err)" "backbone: adir: is a directory"
 }
 
 test_read_needs_a_file() {
@@ -147,6 +150,83 @@ test_read_needs_a_file() {
 	contains err "'read' needs FILE"
 	run 2 bb read --format xml x.csv
 	contains err "--format 'xml' must be json or csv"
+}
+
+# zip_of OUT NAME=TEXT...: a ZIP archive of the given members.
+zip_of() {
+	$PY - "$@" <<'PYEOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for arg in sys.argv[2:]:
+        name, text = arg.split("=", 1)
+        z.writestr(name, text.encode().decode("unicode_escape").encode("latin-1"))
+PYEOF
+}
+
+test_json_array_and_lines() {
+	printf '[\n {"id": 1, "amt": 1.50, "ok": true, "n": null, "tags": [1, "a"]},\n {"id": 2, "extra": "x"}\n]\n' > a.json
+	run 0 bb read a.json
+	contains out '{"id": "1", "amt": "1.50", "ok": "TRUE", "n": null, "tags": "[1,\"a\"]"}'
+	contains out '{"id": "2", "amt": null, "ok": null, "n": null, "tags": null, "extra": "x"}'
+	eq "$(cat err)" "a.json:3:2: warning: key 'extra' first appears in object 2: it becomes column 6, empty in the objects before"
+	printf '{"a":1}\n{"a":2}\n' > b.ndjson
+	run 0 bb read b.ndjson
+	same_json out <(printf '[{"a":"1"},{"a":"2"}]')
+}
+
+test_hostile_json() {
+	printf '[{"a":1},\n {"a":2, "a":3}]' > dup.json
+	run 1 bb read dup.json
+	eq "$(cat err)" "backbone: dup.json:2:12: invalid JSON: duplicate object key near '\"a\"'"
+	printf '[{"a":1},\n{"a":"cut' > cut.json
+	run 1 bb read cut.json
+	eq "$(cat err)" "backbone: cut.json:2:10: file ends inside the object that began at line 2"
+}
+
+test_bundle_lists_members() {
+	zip_of export.zip 'Client.csv=id,name\n1,Ann\n' 'Enrollment.csv=id,program\n1,food\n' \
+	    'Exit.csv=id,reason\n' '__MACOSX/._Client.csv=junk' 'notes.pdf=%PDF'
+	run 2 bb read export.zip
+	contains err "export.zip holds:"
+	contains err "  Client.csv"
+	contains err "  Exit.csv"
+	lacks err "__MACOSX"
+	lacks err "notes.pdf"
+	contains err "backbone: export.zip: name the file to read with --member NAME"
+	run 0 bb read --member Enrollment.csv export.zip
+	contains out '{"id": "1", "program": "food"}'
+	run 1 bb read --member Missing.csv export.zip
+	eq "$(cat err)" "backbone: export.zip: the archive has no member named 'Missing.csv'"
+}
+
+test_bundle_single_member_and_places() {
+	zip_of one.zip 'data/Client.csv=id,name\n1,Ann\n2,"Bo\n'
+	run 1 bb read one.zip
+	eq "$(cat err)" "backbone: one.zip/data/Client.csv:4:1: file ends inside a quoted field that began at line 3"
+	zip_of j.zip 'rows.jsonl={"a":1}\n{"a":2}\n'
+	run 0 bb read j.zip
+	contains out '{"a": "2"}'
+	zip_of x.zip 'book.xlsx=PK'
+	run 1 bb read x.zip
+	eq "$(cat err)" "backbone: x.zip: 'book.xlsx' is a workbook inside the archive; extract it and read it on its own"
+}
+
+test_hostile_bundle_too_many_files() {
+	$PY -c 'import zipfile
+with zipfile.ZipFile("many.zip", "w") as z:
+    for i in range(10001): z.writestr("f%d.csv" % i, "")'
+	run 1 bb read many.zip
+	eq "$(cat err)" "backbone: many.zip: the archive holds more than 10000 files"
+}
+
+test_hostile_bundle_bomb() {
+	$PY -c 'import zipfile
+with zipfile.ZipFile("bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("Client.csv", "id,name\n" + " " * (200 << 20))'
+	run 1 bb read bomb.zip
+	eq "$(wc -l < err)" 1 "lines of err"
+	contains err "backbone: bomb.zip: member 'Client.csv' would inflate 203856 bytes into 209715208"
+	contains err "refused as a zip bomb"
 }
 
 run_tests
