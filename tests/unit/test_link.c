@@ -577,6 +577,43 @@ START_TEST(model_and_empty)
 }
 END_TEST
 
+START_TEST(threads_give_the_same_result)
+{
+	/* Enough records for the work to be split between threads. */
+	struct pop pp;
+	struct bb_link_config c1, c2;
+	make_population(&pp, 18000);
+	struct bb_link_input *in = inputs(pp.p, pp.n);
+	bb_link_config_default(&c1);
+	c1.u_pairs = 100000;
+	c1.threads = 1;
+	c2 = c1;
+	c2.threads = 2;
+	struct bb_link_index *a = bb_link_index_new(&c1);
+	struct bb_link_index *b = bb_link_index_new(&c2);
+	struct bb_link_report ra, rb;
+	memset(&ra, 0, sizeof(ra));
+	memset(&rb, 0, sizeof(rb));
+	ck_assert_int_eq(bb_link_index_add(a, in, pp.n, &ra), BB_OK);
+	ck_assert_int_eq(bb_link_index_add(b, in, pp.n, &rb), BB_OK);
+	ck_assert_uint_eq(ra.stats.candidate_pairs, rb.stats.candidate_pairs);
+	ck_assert_uint_eq(ra.stats.links, rb.stats.links);
+	ck_assert_uint_eq(ra.nreviews, rb.nreviews);
+	for (size_t i = 0; i < pp.n; i++)
+		ck_assert_int_eq(PID(a, i), PID(b, i));
+	char *da = bb_link_model_describe(a), *db = bb_link_model_describe(b);
+	ck_assert_str_eq(da, db);
+	free(da);
+	free(db);
+	bb_link_report_free(&ra);
+	bb_link_report_free(&rb);
+	bb_link_index_free(a);
+	bb_link_index_free(b);
+	free(in);
+	free_population(&pp);
+}
+END_TEST
+
 /* --- FEBRL dataset1, through a tiny loader ------------------------------- */
 
 START_TEST(febrl_dataset1)
@@ -650,6 +687,7 @@ suite_link(void)
 	tcase_add_test(tc, decision_conflicts);
 	tcase_add_test(tc, restore_then_add);
 	tcase_add_test(tc, model_and_empty);
+	tcase_add_test(tc, threads_give_the_same_result);
 	tcase_add_test(tc, febrl_dataset1);
 	suite_add_tcase(s, tc);
 	return s;
