@@ -196,8 +196,13 @@ static const char *const placeholder_words[] = {
 static bool
 is_placeholder_word(const char *folded)
 {
+	/* Every placeholder is short: most values are settled by length. */
+	size_t n = strnlen(folded, 16);
+	if (n >= 16)
+		return false;
 	for (size_t i = 0; i < BB_ARRAY_LEN(placeholder_words); i++)
-		if (strcmp(folded, placeholder_words[i]) == 0)
+		if (placeholder_words[i][0] == folded[0] &&
+		    strcmp(folded, placeholder_words[i]) == 0)
 			return true;
 	return false;
 }
@@ -287,8 +292,11 @@ tokenize(const char *folded, bool letters_only, struct tokens *t)
 static bool
 word_in(const char *w, size_t wl, const char *const *list, size_t n)
 {
+	if (wl == 0 || wl > 12)	/* longer than any listed word */
+		return false;
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == wl && memcmp(list[i], w, wl) == 0)
+		if (list[i][0] == w[0] && strlen(list[i]) == wl &&
+		    memcmp(list[i], w, wl) == 0)
 			return true;
 	return false;
 }
