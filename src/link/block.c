@@ -233,9 +233,10 @@ lx_blocks_free(struct bb_link_index *ix)
 		bt_free(&b->refined);
 		free(b->next);
 		free(b->rnext);
-		free(b->key);
 		memset(b, 0, sizeof(*b));
 	}
+	free(ix->keys);
+	ix->keys = NULL;
 	ix->rcap = 0;
 }
 
@@ -266,8 +267,8 @@ lx_blocks_insert(struct bb_link_index *ix, size_t from, size_t to)
 			struct brule *b = &ix->rules[r];
 			b->next = bb_realloc(b->next, nc * sizeof(*b->next));
 			b->rnext = bb_realloc(b->rnext, nc * sizeof(*b->rnext));
-			b->key = bb_realloc(b->key, nc * sizeof(*b->key));
 		}
+		ix->keys = bb_realloc(ix->keys, nc * LX_NRULES * sizeof(*ix->keys));
 		ix->rcap = nc;
 	}
 	for (size_t i = from; i < to; i++) {
@@ -275,7 +276,7 @@ lx_blocks_insert(struct bb_link_index *ix, size_t from, size_t to)
 			struct brule *b = &ix->rules[r];
 			uint64_t k = rule_key(ix, r, (uint32_t)i);
 			struct bent *e;
-			b->key[i] = k;
+			ix->keys[i * LX_NRULES + r] = k;
 			b->next[i] = NONE;
 			b->rnext[i] = NONE;
 			if (k == 0)
@@ -309,7 +310,7 @@ block_of(const struct bb_link_index *ix, unsigned r, uint32_t rec,
     uint32_t *head, const uint32_t **next)
 {
 	const struct brule *b = &ix->rules[r];
-	uint64_t k = b->key[rec];
+	uint64_t k = ix->keys[(size_t)rec * LX_NRULES + r];
 	const struct bent *e;
 	if (k == 0)
 		return false;
@@ -335,9 +336,9 @@ static bool
 covered(const struct bb_link_index *ix, unsigned r, uint32_t a, uint32_t b)
 {
 	const struct brule *br = &ix->rules[r];
-	uint64_t k = br->key[a];
+	uint64_t k = ix->keys[(size_t)a * LX_NRULES + r];
 	const struct bent *e;
-	if (k == 0 || k != br->key[b])
+	if (k == 0 || k != ix->keys[(size_t)b * LX_NRULES + r])
 		return false;
 	e = bt_find(&br->base, k);
 	if (e->count <= ix->cfg.block_cap)
@@ -372,7 +373,7 @@ gen_chunk(const struct bb_link_index *ix, size_t from, size_t to,
 		for (unsigned r = 0; r < LX_NRULES; r++) {
 			uint32_t head;
 			const uint32_t *next;
-			if (ix->rules[r].key[b] == 0)
+			if (ix->keys[(size_t)b * LX_NRULES + r] == 0)
 				continue;
 			if (!block_of(ix, r, b, &head, &next)) {
 				c->oversized++;

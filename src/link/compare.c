@@ -1,7 +1,8 @@
 /*
  * compare.c: records as linkage sees them, and how two of them compare.
  *
- * lx_prepare() normalises one input record (normalize.c) and interns each
+ * lx_normalize() normalises one input record (normalize.c; on worker
+ * threads) and lx_intern() interns each
  * value in its field's pool, where it is decoded to code points and given
  * its phonetic code and nickname groups once.  lx_compare() gives, for each
  * field, a comparison level in the manner of Splink (the levels of each
@@ -192,35 +193,55 @@ intern_value(struct bb_link_index *ix, unsigned f, const char *s,
 }
 
 void
-lx_prepare(struct bb_link_index *ix, const struct bb_link_input *in,
-    struct lrec *out)
+lx_normalize(const struct bb_link_input *in, struct lnorm *nm)
 {
-	char buf[BB_NORM_MAX], first[BB_NORM_MAX];
 	const char *const *val = in->value;
 
+	nm->source = in->source;
+	nm->has = 0;
+	if (bb_norm_name(val[BB_ID_GIVEN_NAME], true, nm->v[LF_GIVEN],
+	    nm->first[0]))
+		nm->has |= 1u << LF_GIVEN;
+	if (bb_norm_name(val[BB_ID_FAMILY_NAME], false, nm->v[LF_FAMILY],
+	    nm->first[1]))
+		nm->has |= 1u << LF_FAMILY;
+	if (bb_norm_date(val[BB_ID_BIRTH_DATE], &nm->dob))
+		nm->has |= 1u << LF_BIRTH;
+	nm->sex = bb_norm_sex(val[BB_ID_SEX]);
+	if (bb_norm_ident(val[BB_ID_POSTCODE], 3, nm->v[LF_POSTCODE]))
+		nm->has |= 1u << LF_POSTCODE;
+	if (bb_norm_words(val[BB_ID_LOCALITY], false, nm->v[LF_LOCALITY]))
+		nm->has |= 1u << LF_LOCALITY;
+	if (bb_norm_words(val[BB_ID_ADDRESS], true, nm->v[LF_ADDRESS]))
+		nm->has |= 1u << LF_ADDRESS;
+	if (bb_norm_phone(val[BB_ID_PHONE], nm->v[LF_PHONE]))
+		nm->has |= 1u << LF_PHONE;
+	if (bb_norm_email(val[BB_ID_EMAIL], nm->v[LF_EMAIL]))
+		nm->has |= 1u << LF_EMAIL;
+	if (bb_norm_ident(val[BB_ID_NATIONAL_ID], 4, nm->v[LF_NATID]))
+		nm->has |= 1u << LF_NATID;
+	if (bb_norm_ident(val[BB_ID_LOCAL_ID], 1, nm->v[LF_LOCALID]))
+		nm->has |= 1u << LF_LOCALID;
+}
+
+void
+lx_intern(struct bb_link_index *ix, const struct lnorm *nm, struct lrec *out)
+{
 	memset(out, 0, sizeof(*out));
-	out->source = in->source;
-	if (bb_norm_name(val[BB_ID_GIVEN_NAME], true, buf, first))
-		out->v[LF_GIVEN] = intern_value(ix, LF_GIVEN, buf, first);
-	if (bb_norm_name(val[BB_ID_FAMILY_NAME], false, buf, first))
-		out->v[LF_FAMILY] = intern_value(ix, LF_FAMILY, buf, first);
-	if (bb_norm_date(val[BB_ID_BIRTH_DATE], &out->dob))
-		out->v[LF_BIRTH] = 1;
-	out->v[LF_SEX] = (uint32_t)(unsigned char)bb_norm_sex(val[BB_ID_SEX]);
-	if (bb_norm_ident(val[BB_ID_POSTCODE], 3, buf))
-		out->v[LF_POSTCODE] = intern_value(ix, LF_POSTCODE, buf, "");
-	if (bb_norm_words(val[BB_ID_LOCALITY], false, buf))
-		out->v[LF_LOCALITY] = intern_value(ix, LF_LOCALITY, buf, "");
-	if (bb_norm_words(val[BB_ID_ADDRESS], true, buf))
-		out->v[LF_ADDRESS] = intern_value(ix, LF_ADDRESS, buf, "");
-	if (bb_norm_phone(val[BB_ID_PHONE], buf))
-		out->v[LF_PHONE] = intern_value(ix, LF_PHONE, buf, "");
-	if (bb_norm_email(val[BB_ID_EMAIL], buf))
-		out->v[LF_EMAIL] = intern_value(ix, LF_EMAIL, buf, "");
-	if (bb_norm_ident(val[BB_ID_NATIONAL_ID], 4, buf))
-		out->v[LF_NATID] = intern_value(ix, LF_NATID, buf, "");
-	if (bb_norm_ident(val[BB_ID_LOCAL_ID], 1, buf))
-		out->v[LF_LOCALID] = intern_value(ix, LF_LOCALID, buf, "");
+	out->source = nm->source;
+	for (unsigned f = 0; f < LF_N; f++) {
+		if (!(nm->has & (1u << f)))
+			continue;
+		if (f == LF_BIRTH) {
+			out->dob = nm->dob;
+			out->v[f] = 1;
+		} else if (f != LF_SEX) {
+			out->v[f] = intern_value(ix, f, nm->v[f],
+			    f == LF_GIVEN ? nm->first[0] :
+			    f == LF_FAMILY ? nm->first[1] : "");
+		}
+	}
+	out->v[LF_SEX] = (uint32_t)(unsigned char)nm->sex;
 }
 
 /* --- levels ---------------------------------------------------------------- */

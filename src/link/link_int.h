@@ -92,7 +92,6 @@ struct btable {
 struct brule {
 	struct btable base, refined;
 	uint32_t *next, *rnext;	/* per record: next in the base/refined list */
-	uint64_t *key;		/* per record: base key, 0 = none */
 };
 
 struct lcluster {
@@ -124,6 +123,8 @@ struct bb_link_index {
 	struct pool phon;	/* phonetic codes of given and family names */
 	struct model model;
 	struct brule rules[LX_NRULES];
+	uint64_t *keys;		/* per record, LX_NRULES base keys side by
+				   side (one cache line or two); 0 = none */
 	size_t rcap;		/* records the per-record rule arrays hold */
 	/* clusters */
 	uint32_t *cl;		/* per record: its cluster */
@@ -137,8 +138,20 @@ struct bb_link_index {
 /* compare.c */
 void lx_pool_free(struct pool *p);
 const char *lx_str(const struct pool *p, uint32_t id);
-/* Normalise and intern one input into *out (counts updated). */
-void lx_prepare(struct bb_link_index *ix, const struct bb_link_input *in,
+/* One input record normalised, before interning. */
+struct lnorm {
+	char v[LF_N][BB_NORM_MAX];
+	char first[2][BB_NORM_MAX];	/* first token of given, family */
+	struct bb_date dob;
+	char sex;
+	unsigned has;		/* a bit per field present */
+	uint32_t source;
+};
+
+/* Normalise one input (thread-safe, no allocation). */
+void lx_normalize(const struct bb_link_input *in, struct lnorm *nm);
+/* Intern a normalised record into *out (counts updated; not thread-safe). */
+void lx_intern(struct bb_link_index *ix, const struct lnorm *nm,
     struct lrec *out);
 /* The comparison vector of two records. */
 uint64_t lx_compare(const struct bb_link_index *ix, uint32_t a, uint32_t b);
