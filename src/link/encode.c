@@ -410,6 +410,20 @@ struct cmp_job {
 	atomic_size_t next;
 };
 
+/* A pair at or above the threshold: counted, and kept when asked. */
+static void
+found(const struct cmp_job *j, struct rows *r, size_t i, size_t k, unsigned c,
+    unsigned s)
+{
+	if (j->keep) {
+		r->m = bb_grow(r->m, &r->cap, r->n + 1, sizeof(*r->m));
+		r->m[r->n].a = j->aoff + (uint32_t)i;
+		r->m[r->n].b = j->boff + (uint32_t)k;
+		r->m[r->n].dice = (float)(2.0 * c / s);
+	}
+	r->n++;
+}
+
 /* The inner loop, inlined into a portable and a POPCNT version. */
 static inline __attribute__((always_inline)) void
 cmp_rows_body(struct cmp_job *j, size_t from, size_t to, struct rows *r)
@@ -430,16 +444,8 @@ cmp_rows_body(struct cmp_job *j, size_t from, size_t to, struct rows *r)
 			}
 			unsigned c = c0 + c1 + c2 + c3;
 			unsigned s = px + j->pb[k];
-			if (c >= j->need[s] && s > 0) {
-				if (j->keep) {
-					r->m = bb_grow(r->m, &r->cap, r->n + 1,
-					    sizeof(*r->m));
-					r->m[r->n].a = j->aoff + (uint32_t)i;
-					r->m[r->n].b = j->boff + (uint32_t)k;
-					r->m[r->n].dice = (float)(2.0 * c / s);
-				}
-				r->n++;
-			}
+			if (c >= j->need[s] && s > 0)
+				found(j, r, i, k, c, s);
 		}
 		r->comparisons += j->nb - k0;
 	}
@@ -502,16 +508,8 @@ cmp_rows_avx2(struct cmp_job *j, size_t from, size_t to, struct rows *r)
 			AVX2_COUNT(x3, _mm256_loadu_si256(y + 3), acc);
 			unsigned c = hsum_avx2(acc);
 			unsigned s = px + j->pb[k];
-			if (c >= j->need[s] && s > 0) {
-				if (j->keep) {
-					r->m = bb_grow(r->m, &r->cap, r->n + 1,
-					    sizeof(*r->m));
-					r->m[r->n].a = j->aoff + (uint32_t)i;
-					r->m[r->n].b = j->boff + (uint32_t)k;
-					r->m[r->n].dice = (float)(2.0 * c / s);
-				}
-				r->n++;
-			}
+			if (c >= j->need[s] && s > 0)
+				found(j, r, i, k, c, s);
 		}
 		r->comparisons += j->nb - k0;
 	}
