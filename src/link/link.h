@@ -38,6 +38,8 @@
 #include "framework/framework.h"
 #include "link/normalize.h"
 
+struct bb_diag;
+
 /* One record's identity values as read (borrowed; NULL or "" = missing),
  * indexed by enum bb_identity_role (index 0 unused).  Several columns for
  * one role (street number and street) are joined by the caller with a
@@ -165,6 +167,16 @@ struct bb_link_explain {
  * before the model is trained. */
 int bb_link_explain_pair(const struct bb_link_index *ix, size_t a, size_t b,
     struct bb_link_explain *out);
+
+/* The model (m, u, prior, fields used) as compact JSON with sorted keys,
+ * for keeping beside the participants so a later process links under the
+ * same weights; caller frees.  Thresholds are the index's configuration. */
+char *bb_link_model_save(const struct bb_link_index *ix);
+/* Replace the model by a saved one (it counts as trained, so adding records
+ * does not re-estimate it).  BB_ERR_INPUT with *d set when the text is not
+ * a saved model. */
+int bb_link_model_load(struct bb_link_index *ix, const char *json,
+    struct bb_diag *d);
 
 /* Identity role names as docs/linkage.md and the CLI spell them
  * ("given_name", ...); parse returns BB_ERR_INPUT for an unknown name. */
