@@ -38,9 +38,9 @@ floor() {
 	awk -v f="$f" -v m="$3" 'BEGIN { exit !(f >= m) }' || fail "$1: F1 $f below $3"
 }
 
+# The release build, brought up to date (make does nothing when it is).
 release() {
-	[ -x "$REL" ] && [ "$REL" -nt "$ROOT/src/link/link.h" ] || \
-	    make -s -C "$ROOT" build/backbone >/dev/null 2>&1 || fail "cannot build $REL"
+	make -s -C "$ROOT" build/backbone >/dev/null 2>&1 || fail "cannot build $REL"
 }
 
 test_links_across_files_with_guessed_mapping() {
