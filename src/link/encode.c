@@ -642,6 +642,7 @@ void
 bb_clk_link_opts_default(struct bb_clk_link_opts *o)
 {
 	o->threshold = BB_CLK_DICE;
+	o->threshold_one = BB_CLK_DICE_ONE;
 	o->threads = 2;
 	o->all_pairs = BB_CLK_ALL_PAIRS;
 }
@@ -763,6 +764,7 @@ bb_clk_link(const struct bb_clk *clks, const struct bb_clk_blocks *blocks,
 	}
 	if (nsources == 0 || nsources > 64)
 		return BB_ERR_USAGE;
+	double t = nsources == 1 ? o->threshold_one : o->threshold;
 	if (st)
 		memset(st, 0, sizeof(*st));
 	/* Records of each file are contiguous and in file order here. */
@@ -787,18 +789,18 @@ bb_clk_link(const struct bb_clk *clks, const struct bb_clk_blocks *blocks,
 	if (total <= o->all_pairs || blocks == NULL) {
 		if (nsources == 1)
 			comparisons += compare_block(clks, n, 0, clks, n, 0, true,
-			    o->threshold, o->threads, true, &m, &nm, &capm, NULL);
+			    t, o->threads, true, &m, &nm, &capm, NULL);
 		else
 			for (uint32_t f = 0; f < nsources; f++)
 				for (uint32_t g = f + 1; g < nsources; g++)
 					comparisons += compare_block(clks + start[f],
 					    start[f + 1] - start[f], (uint32_t)start[f],
 					    clks + start[g], start[g + 1] - start[g],
-					    (uint32_t)start[g], false, o->threshold,
+					    (uint32_t)start[g], false, t,
 					    o->threads, true, &m, &nm, &capm, NULL);
 	} else {
 		comparisons = blocked_matches(clks, blocks, source, n, nsources,
-		    o->threshold, &m, &nm, &capm);
+		    t, &m, &nm, &capm);
 		if (st)
 			st->blocked = true;
 	}
@@ -839,7 +841,7 @@ bb_clk_link(const struct bb_clk *clks, const struct bb_clk_blocks *blocks,
 					s += bb_clk_dice(&clks[p], &clks[q]);
 					cnt++;
 				}
-			if (s / (double)cnt < o->threshold)
+			if (s / (double)cnt < t)
 				continue;
 		}
 		/* y joins x: lists concatenated, the root keeps the lower rank

@@ -180,5 +180,13 @@ test_febrl_4a_4b_encoded() {
 	floor "FEBRL 4a+4b encoded" "$(f1_of out)" 0.995
 }
 
+test_febrl_dataset3_encoded_dedupe() {
+	release
+	printf 'febrl linkage test secret\n' > key
+	run 0 "$REL" --quiet encode --secret-file key --id rec_id --out d3.enc "$FEBRL/dataset3.csv"
+	run 0 "$REL" --quiet link-files --encoded d3.enc
+	floor "FEBRL dataset3 encoded dedupe" "$(f1_of out)" 0.98
+}
+
 run_tests
 sort "$RESULTS"
