@@ -283,32 +283,23 @@ bb_link_index_decide(struct bb_link_index *ix, size_t a, size_t b, bool same,
 
 /* --- explain ------------------------------------------------------------------ */
 
-static const char *const role_names[BB_ID__COUNT] = {
-	[BB_ID_GIVEN_NAME] = "given_name", [BB_ID_FAMILY_NAME] = "family_name",
-	[BB_ID_BIRTH_DATE] = "birth_date", [BB_ID_SEX] = "sex",
-	[BB_ID_POSTCODE] = "postcode", [BB_ID_LOCALITY] = "locality",
-	[BB_ID_ADDRESS] = "address", [BB_ID_PHONE] = "phone",
-	[BB_ID_EMAIL] = "email", [BB_ID_NATIONAL_ID] = "national_id",
-	[BB_ID_LOCAL_ID] = "local_id",
-};
-
+/* The framework's names of identity roles (framework/model.c). */
 const char *
 bb_link_role_name(enum bb_identity_role r)
 {
 	if ((int)r <= 0 || r >= BB_ID__COUNT)
 		return "none";
-	return role_names[r];
+	return bb_identity_role_name(r);
 }
 
 int
 bb_link_role_parse(const char *s, enum bb_identity_role *out)
 {
-	for (int r = 1; r < BB_ID__COUNT; r++)
-		if (strcmp(s, role_names[r]) == 0) {
-			*out = (enum bb_identity_role)r;
-			return BB_OK;
-		}
-	return BB_ERR_INPUT;
+	enum bb_identity_role r;
+	if (bb_identity_role_parse(s, &r) != BB_OK || r == BB_ID_NONE)
+		return BB_ERR_INPUT;
+	*out = r;
+	return BB_OK;
 }
 
 static void
@@ -394,7 +385,8 @@ bb_link_model_describe(const struct bb_link_index *ix)
 			bb_format_double(u, sizeof(u), md->u[f][l], 8);
 			bb_format_double(w, sizeof(w), md->w[f][l], 2);
 			bb_buf_printf(&b, "%s %s m=%s u=%s w=%s\n",
-			    role_names[f + 1], lx_level_name(f, l), m, u, w);
+			    bb_link_role_name((enum bb_identity_role)(f + 1)),
+			    lx_level_name(f, l), m, u, w);
 		}
 	}
 	return bb_buf_take(&b);

@@ -178,8 +178,9 @@ char *bb_link_model_save(const struct bb_link_index *ix);
 int bb_link_model_load(struct bb_link_index *ix, const char *json,
     struct bb_diag *d);
 
-/* Identity role names as docs/linkage.md and the CLI spell them
- * ("given_name", ...); parse returns BB_ERR_INPUT for an unknown name. */
+/* Identity role names as the framework, docs/linkage.md and the CLI spell
+ * them ("given_name", ...; the framework's own names); parse returns
+ * BB_ERR_INPUT for an unknown name and for "none". */
 const char *bb_link_role_name(enum bb_identity_role r);
 int bb_link_role_parse(const char *s, enum bb_identity_role *out);
 
