@@ -28,7 +28,8 @@ SOBJS   := $(SRCS:src/%.c=build/san/obj/%.o)
 TSRCS   := $(sort $(wildcard tests/unit/*.c))
 TOBJS   := $(TSRCS:tests/unit/%.c=build/san/tests/%.o)
 
-.PHONY: FORCE all deps test-deps demo test unit lint fuzz bench clean
+.SECONDARY:
+.PHONY: FORCE fuzz-smoke all deps test-deps demo test unit lint fuzz bench clean
 all: deps build/backbone
 
 deps:
@@ -99,6 +100,11 @@ build/fuzz/%: fuzz/%.c $(FOBJS)
 	@$(FUZZ_CC) $(STD) -Isrc $(FUZZFLAGS) -fsanitize=fuzzer $< $(FOBJS) -o $@ $(LIBS)
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZERS)
+# Build every harness and replay its seed corpus (regressions included) once.
+fuzz-smoke: fuzz
+	@for f in $(FUZZERS); do n=$${f#build/fuzz/fuzz_}; \
+	  echo "  FUZZ    $$n ($$(ls fuzz/corpus/$$n | wc -l) inputs)"; \
+	  $$f -runs=0 fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log || { tail -30 build/fuzz/$$n.log; exit 1; }; done
 
 bench: deps build/backbone
 	@scripts/deps.sh bench
