@@ -954,6 +954,13 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				bb_date_format(v->day, iso);
 				bb_buf_reset(t);
 				bb_buf_puts(t, iso);
+				/* A placeholder date ("1900-01-01") written in
+				 * the partner's own format ("01/01/1900"). */
+				if (is_missing(f, iso)) {
+					v->missing_code = true;
+					any_missing = true;
+					continue;
+				}
 			}
 			break;
 		case BB_FT_BOOLEAN:
