@@ -177,7 +177,7 @@ run_generate(struct bb_ctx *ctx)
 		    (unsigned long long)res.households, res.nfiles, o.out_dir);
 		for (size_t i = 0; i < res.nfiles; i++) {
 			const struct bb_gen_file *f = &res.files[i];
-			fprintf(ctx->out, "  %-44s %-12s %7llu rows", f->name, f->format,
+			fprintf(ctx->out, "  %-46s %-5s %7llu rows", f->name, f->format,
 			    (unsigned long long)f->rows);
 			if (f->invalid)
 				fprintf(ctx->out, ", %llu invalid on purpose",

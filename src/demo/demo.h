@@ -131,6 +131,9 @@ const char *bb_gen_layout_column(const struct bb_gen_layout *l, size_t i);
 /* Does some column carry dataset field `field` (not a constant, not left
  * out)? */
 bool bb_gen_layout_writes(const struct bb_gen_layout *l, size_t field);
+/* The separator a join puts between the partner's columns when it fills
+ * dataset field `field`, or NULL when no join does. */
+const char *bb_gen_layout_join_separator(const struct bb_gen_layout *l, size_t field);
 /* Cells for a layout's columns (free with bb_gen_cells_free). */
 struct bb_gen_cell *bb_gen_cells_new(const struct bb_gen_layout *l);
 void bb_gen_cells_free(struct bb_gen_cell *cells, size_t n);

@@ -69,11 +69,15 @@ struct gen_row {
 	char (*save_text)[GEN_TEXT];
 };
 
+/* Two mappers per stream: one reads the shared values as they are (no
+ * crosswalk), one reads the partner's cells back through the crosswalk, as
+ * intake will. */
 struct checker {
-	struct bb_mapper *m;
-	struct bb_row header;
+	struct bb_mapper *shared, *partner;
 	const char **cells;
 	size_t *lens;
+	size_t ncells;
+	struct bb_buf json, back;
 	uint64_t uses;
 };
 
@@ -152,85 +156,146 @@ bb_gen_result_clear(struct bb_gen_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* --- checking shared values through the mapper ---------------------------- */
+/* --- checking rows through the intake mapper ------------------------------------ */
 
+static struct bb_mapper *
+mapper_for(const struct bb_framework *fw, const struct bb_dataset *ds,
+    const struct bb_crosswalk *xw, const char **names, size_t n, size_t *lens)
+{
+	struct bb_problems probs;
+	struct bb_mapper *m = NULL;
+	struct bb_row header;
+
+	for (size_t i = 0; i < n; i++)
+		lens[i] = strlen(names[i]);
+	header.ncells = n;
+	header.cells = names;
+	header.lens = lens;
+	header.row = 1;
+	header.line = 1;
+	bb_problems_init(&probs);
+	if (bb_mapper_new(fw, ds, xw, &header, &m, &probs) != BB_OK)
+		m = NULL;
+	bb_problems_free(&probs);
+	return m;
+}
+
+/* (Re)make the stream's mappers: they remember every unique value they saw,
+ * so they are renewed now and then. */
 static void
 checker_open(struct gen *g, struct gen_stream *st)
 {
 	struct checker *k = &st->chk;
-	struct bb_problems probs;
 	const struct bb_dataset *ds = st->ds;
 
 	if (k->cells == NULL) {
-		k->cells = bb_calloc(ds->nfields + 1, sizeof(char *));
-		k->lens = bb_calloc(ds->nfields + 1, sizeof(size_t));
+		k->ncells = ds->nfields > st->ncols ? ds->nfields : st->ncols;
+		k->cells = bb_calloc(k->ncells + 1, sizeof(char *));
+		k->lens = bb_calloc(k->ncells + 1, sizeof(size_t));
+		bb_buf_init(&k->json, 64u << 20);
+		bb_buf_init(&k->back, 64u << 20);
 	}
-	/* The header: the shared field names, which the mapper reads
-	 * without a crosswalk. */
-	for (size_t i = 0; i < ds->nfields; i++) {
+	bb_mapper_free(k->shared);
+	bb_mapper_free(k->partner);
+	for (size_t i = 0; i < ds->nfields; i++)
 		k->cells[i] = ds->fields[i].name;
-		k->lens[i] = strlen(ds->fields[i].name);
-	}
-	k->header.ncells = ds->nfields;
-	k->header.cells = k->cells;
-	k->header.lens = k->lens;
-	k->header.row = 1;
-	k->header.line = 1;
-	bb_problems_init(&probs);
-	if (bb_mapper_new(g->fw, ds, NULL, &k->header, &k->m, &probs) != BB_OK)
-		k->m = NULL;
-	bb_problems_free(&probs);
+	k->shared = mapper_for(g->fw, ds, NULL, k->cells, ds->nfields, k->lens);
+	for (size_t i = 0; i < st->ncols; i++)
+		k->cells[i] = bb_gen_layout_column(st->layout, i);
+	k->partner = mapper_for(g->fw, ds, st->xw, k->cells, st->ncols, k->lens);
 	k->uses = 0;
 }
 
 static void
 checker_close(struct checker *k)
 {
-	bb_mapper_free(k->m);
+	bb_mapper_free(k->shared);
+	bb_mapper_free(k->partner);
 	free(k->cells);
 	free(k->lens);
+	bb_buf_free(&k->json);
+	bb_buf_free(&k->back);
 	memset(k, 0, sizeof(*k));
 }
 
-/* Problems the intake would find in the row's shared values: errors and
- * warnings (a value repeated across checks of one row is not one). */
+/* Map one row of n cells; the number of problems (errors and warnings; a
+ * value repeated across checks of one row is not one).  json holds the
+ * canonical record when there are none. */
 static size_t
-check_row(struct gen *g, struct gen_stream *st)
+map_cells(struct checker *k, struct bb_mapper *m, size_t n, struct bb_buf *json)
 {
-	struct checker *k = &st->chk;
-	struct gen_row *r = &g->row;
 	struct bb_problems probs;
-	struct bb_buf json;
 	struct bb_row row;
 	size_t bad = 0;
 	bool ok;
 
-	if (k->m == NULL || k->uses >= GEN_CHECKER_REUSE) {
-		bb_mapper_free(k->m);
-		k->m = NULL;
-		checker_open(g, st);
-		if (k->m == NULL)
-			return 1;
-	}
-	k->uses++;
-	for (size_t i = 0; i < r->n; i++) {
-		k->cells[i] = r->vals[i].text;
-		k->lens[i] = r->vals[i].text ? strlen(r->vals[i].text) : 0;
-	}
-	row.ncells = r->n;
+	if (m == NULL)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		k->lens[i] = k->cells[i] ? strlen(k->cells[i]) : 0;
+	row.ncells = n;
 	row.cells = k->cells;
 	row.lens = k->lens;
 	row.row = 2;
 	row.line = 2;
 	bb_problems_init(&probs);
-	bb_buf_init(&json, 1u << 20);
-	bb_mapper_row(k->m, &row, &json, &probs, &ok);
+	bb_buf_reset(json);
+	bb_mapper_row(m, &row, json, &probs, &ok);
 	for (size_t i = 0; i < probs.n; i++)
 		if (probs.items[i].rule == NULL || strcmp(probs.items[i].rule, "unique") != 0)
 			bad++;
-	bb_buf_free(&json);
 	bb_problems_free(&probs);
 	return bad;
+}
+
+/* Problems the intake would find in the row's shared values. */
+static size_t
+check_row(struct gen *g, struct gen_stream *st)
+{
+	struct checker *k = &st->chk;
+	struct gen_row *r = &g->row;
+
+	if (k->cells == NULL || k->uses >= GEN_CHECKER_REUSE)
+		checker_open(g, st);
+	k->uses++;
+	for (size_t i = 0; i < r->n; i++)
+		k->cells[i] = r->vals[i].text;
+	return map_cells(k, k->shared, r->n, &k->json);
+}
+
+/* Write the row in the partner's shape (into st->cells) and read it back
+ * through the crosswalk: the problems found, and whether it gives back the
+ * very record the shared values make (after check_row). */
+static size_t
+read_back(struct gen *g, struct gen_stream *st, bool *same)
+{
+	struct checker *k = &st->chk;
+	size_t bad;
+
+	bb_gen_layout_row(st->layout, g->row.vals, st->cells);
+	for (size_t i = 0; i < st->ncols; i++)
+		k->cells[i] = st->cells[i].kind == BB_GEN_EMPTY ? NULL :
+		    bb_buf_str(&st->cells[i].text);
+	bad = map_cells(k, k->partner, st->ncols, &k->back);
+	*same = bad == 0 && k->back.len == k->json.len &&
+	    memcmp(k->back.data, k->json.data, k->json.len) == 0;
+	return bad;
+}
+
+/* A row that is valid and that the partner's file carries whole. */
+static bool
+row_sound(struct gen *g, struct gen_stream *st)
+{
+	bool same;
+	return check_row(g, st) == 0 && read_back(g, st, &same) == 0 && same;
+}
+
+/* A row made invalid that stays invalid in the partner's file. */
+static bool
+row_refused(struct gen *g, struct gen_stream *st)
+{
+	bool same;
+	return check_row(g, st) > 0 && read_back(g, st, &same) > 0;
 }
 
 /* --- rows ---------------------------------------------------------------------- */
@@ -618,9 +683,12 @@ fill_identity(struct gen_ctx *c, int32_t day)
 		case BB_ID_LOCALITY:
 			set_text(r, i, c->w->locality);
 			break;
-		case BB_ID_ADDRESS:
+		case BB_ID_ADDRESS: {
+			/* As the partner's join of street and unit reads. */
+			const char *sep = bb_gen_layout_join_separator(c->st->layout, i);
 			if (a->unit[0])
-				snprintf(buf, sizeof(buf), "%s %s", a->street, a->unit);
+				snprintf(buf, sizeof(buf), "%s%s%s", a->street, sep ? sep : " ",
+				    a->unit);
 			else
 				bb_strlcpy(buf, a->street, sizeof(buf));
 			set_text(r, i, buf);
@@ -630,6 +698,7 @@ fill_identity(struct gen_ctx *c, int32_t day)
 			r->vals[i].parts[1] = r->parts[i][1];
 			r->vals[i].nparts = 2;
 			break;
+		}
 		case BB_ID_PHONE:
 			set_text(r, i, p->phone);
 			break;
@@ -681,6 +750,9 @@ fill_generic(struct gen_ctx *c, size_t i, int32_t day)
 	case BB_FT_INTEGER:
 	case BB_FT_DECIMAL: {
 		double lo = f->has_min ? f->min : 0, hi = f->has_max ? f->max : lo + 100;
+		/* Keep far-off bounds within what a whole number can hold. */
+		lo = lo < -1e12 ? -1e12 : lo > 1e12 ? 1e12 : lo;
+		hi = hi < -1e12 ? -1e12 : hi > 1e12 ? 1e12 : hi;
 		int64_t a = (int64_t)lo, b = (int64_t)hi;
 		if ((double)a < lo)
 			a++;
@@ -939,6 +1011,8 @@ make_invalid(struct gen_ctx *c, size_t i)
 	case BB_FT_INTEGER:
 	case BB_FT_DECIMAL: {
 		double over = f->max + (f->max - (f->has_min ? f->min : 0)) / 2 + 1;
+		if (!(over > f->max) || over > 1e15)
+			return false;
 		snprintf(buf, sizeof(buf), "%lld", (long long)over);
 		set_text(r, i, buf);
 		return true;
@@ -1009,7 +1083,7 @@ try_invalid(struct gen_ctx *c)
 		size_t i = cand[(at + k) % n];
 		if (!make_invalid(c, i))
 			continue;
-		if (check_row(c->g, c->st) > 0) {
+		if (row_refused(c->g, c->st)) {
 			r->invalid = c->ds->fields[i].name;
 			return true;
 		}
@@ -1063,13 +1137,13 @@ gen_emit(struct gen_ctx *c, int32_t day)
 	if (c->p != NULL)
 		fill_identity(c, day);
 	fill_rest(c, day);
-	if (check_row(g, st) > 0) {
+	if (!row_sound(g, st)) {
 		g->res->skipped++;
 		return BB_OK;
 	}
 	if (c->p != NULL && g->o.mess > 0) {
 		save_row(r);
-		if (apply_mess(c) && check_row(g, st) > 0) {
+		if (apply_mess(c) && !row_sound(g, st)) {
 			restore_row(r);
 			r->noise[0] = '\0';
 		}
@@ -1202,6 +1276,12 @@ stream_setup(struct gen *g, struct gen_stream *st)
 	st->cells = bb_gen_cells_new(st->layout);
 	st->count_field = ds->count_field ? gen_field_index(ds, ds->count_field) : SIZE_MAX;
 	st->period_field = ds->period_field ? gen_field_index(ds, ds->period_field) : SIZE_MAX;
+	/* No period field: the first date, required ones first, places a row. */
+	for (int pass = 0; pass < 2 && st->period_field == SIZE_MAX; pass++)
+		for (size_t i = 0; i < ds->nfields && st->period_field == SIZE_MAX; i++)
+			if (ds->fields[i].type == BB_FT_DATE && ds->fields[i].identity == BB_ID_NONE &&
+			    (pass == 1 || ds->fields[i].required))
+				st->period_field = i;
 	if (ds->kind == BB_DS_AGGREGATE) {
 		st->dims = bb_calloc(ds->nfields + 1, sizeof(size_t));
 		st->ncells = 1;

@@ -291,6 +291,15 @@ bb_gen_layout_writes(const struct bb_gen_layout *l, size_t field)
 	return false;
 }
 
+const char *
+bb_gen_layout_join_separator(const struct bb_gen_layout *l, size_t field)
+{
+	for (size_t c = 0; c < l->ncols; c++)
+		if (l->cols[c].kind == COL_JOIN_PART && l->cols[c].field == field)
+			return l->cols[c].separator;
+	return NULL;
+}
+
 struct bb_gen_cell *
 bb_gen_cells_new(const struct bb_gen_layout *l)
 {

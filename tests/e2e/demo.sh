@@ -73,7 +73,7 @@ test_generate_same_seed_same_bytes() {
 		cmp -s "$f" "b/${f#a/}" || fail "$f differs between two runs with seed 7"
 	done
 	contains a.txt "Riverside Promise: 400 people in "
-	contains a.txt "  library_summer_reading_2025.xlsx             xlsx"
+	contains a.txt "  library_summer_reading_2025.xlsx               xlsx "
 }
 
 test_generate_other_seed_other_files() {
