@@ -71,7 +71,9 @@ void bb_gen_opts_default(struct bb_gen_opts *o);
 /* Generate the files of every partner obligation of `fw` into o->out_dir.
  * Fills *res (free with bb_gen_result_clear).  Returns 0, BB_ERR_USAGE for
  * options out of range, BB_ERR_IO when a file cannot be written (d says
- * which), BB_ERR_INPUT when the framework gives nothing to generate. */
+ * which), BB_ERR_LIMIT when a file would pass the XLSX sheet's row limit,
+ * BB_ERR_INPUT when the framework gives nothing to generate or names a
+ * format or sheet that cannot be written. */
 int bb_gen_run(const struct bb_framework *fw, const struct bb_gen_opts *o,
     struct bb_gen_result *res, struct bb_diag *d);
 void bb_gen_result_clear(struct bb_gen_result *r);

@@ -571,6 +571,14 @@ scramble(uint64_t index, uint64_t salt, int digits)
 	return low + (index % span * 7919 % span + salt % span) % span;
 }
 
+/* Has a pattern digits enough to number every person differently? */
+static bool
+id_room(const char *pattern, const struct gen *g)
+{
+	int d = pattern_digits(pattern);
+	return d >= 2 && (d > 7 || 9 * pow10u(d - 1) >= g->o.people);
+}
+
 void
 gen_student_id(const struct gen_ctx *c, const char *pattern, char *out, size_t n)
 {
@@ -594,7 +602,7 @@ local_id(struct gen_ctx *c, const struct bb_field *f, char *out, size_t n)
 		return;
 	}
 	bb_rng_seed(&r, bb_rng_mix(c->p->key, c->st->pindex, GP_LOCAL_ID));
-	if (f->pattern && pattern_digits(f->pattern) >= 6 &&
+	if (f->pattern && id_room(f->pattern, c->g) &&
 	    pattern_fill(f->pattern, scramble(c->p->index, salt, pattern_digits(f->pattern)),
 	    &r, out, n))
 		return;
@@ -783,7 +791,11 @@ fill_generic(struct gen_ctx *c, size_t i, int32_t day)
 	}
 	case BB_FT_TEXT:
 	default:
-		if (f->pattern && pattern_fill(f->pattern, bb_rng_next(rng), rng, buf,
+		/* A value unique within a file: numbered by person. */
+		if (f->unique && c->p && (f->pattern == NULL || id_room(f->pattern, c->g))) {
+			local_id(c, f, buf, sizeof(buf));
+			set_text(r, i, buf);
+		} else if (f->pattern && pattern_fill(f->pattern, bb_rng_next(rng), rng, buf,
 		    sizeof(buf)))
 			set_text(r, i, buf);
 		else if (strstr(f->name, "name") != NULL)
