@@ -57,12 +57,10 @@ bb_cli_framework_store(struct bb_ctx *ctx, const char *source_name,
     int64_t *version, bool *created)
 {
 	char *canon = bb_framework_canonical(fw);
-	int64_t latest = 0;
 	int rc;
 
 	*created = false;
-	if ((rc = bb_store_framework_latest(ctx->store, &latest)) != BB_OK ||
-	    (rc = bb_store_begin(ctx->store)) != BB_OK) {
+	if ((rc = bb_store_begin(ctx->store)) != BB_OK) {
 		free(canon);
 		return bb_ctx_fail(ctx, rc, "cannot read the database: %s",
 		    bb_store_errmsg(ctx->store));
@@ -79,10 +77,5 @@ bb_cli_framework_store(struct bb_ctx *ctx, const char *source_name,
 	if (rc != BB_OK)
 		return bb_ctx_fail(ctx, rc, "cannot store the framework: %s",
 		    bb_store_errmsg(ctx->store));
-	if (!*created && *version != latest)
-		return bb_ctx_fail(ctx, BB_ERR_CONFLICT, "%s is identical to framework "
-		    "version %lld, but the current version is %lld; going back to an "
-		    "earlier version is not supported yet", source_name,
-		    (long long)*version, (long long)latest);
 	return BB_OK;
 }

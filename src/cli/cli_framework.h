@@ -22,10 +22,10 @@ int bb_cli_framework(struct bb_ctx *ctx, int64_t version,
     struct bb_framework **fw, int64_t *got);
 
 /* Store `fw`, loaded from `data` (len bytes, read from `source_name`), as a
- * new framework version unless the same content is stored already, setting
- * the initiative's name from it, in one transaction.  Sets *version (new or
- * existing) and *created.  On failure sets ctx->diag: BB_ERR_CONFLICT when
- * the content equals a version older than the latest. */
+ * new framework version unless the latest version has the same content,
+ * setting the initiative's name from it, in one transaction (content equal
+ * to an older version is a new version).  Sets *version (new or latest) and
+ * *created.  On failure sets ctx->diag and returns the error. */
 int bb_cli_framework_store(struct bb_ctx *ctx, const char *source_name,
     const char *data, size_t len, const struct bb_framework *fw,
     int64_t *version, bool *created);

@@ -33,21 +33,14 @@ findings_json(const struct bb_findings *f)
 	return a;
 }
 
-/* "3 errors, 2 warnings" (with a note of findings not shown). */
-static void
-print_summary(FILE *out, const struct bb_findings *f)
-{
-	fprintf(out, "%zu error%s, %zu warning%s\n", f->errors,
-	    f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
-	if (f->dropped)
-		fprintf(out, "(%zu more findings not shown)\n", f->dropped);
-}
-
+/* Every finding (and a note of those not kept), then "3 errors, 2
+ * warnings". */
 static void
 print_findings(FILE *out, const struct bb_findings *f)
 {
 	bb_findings_print(f, out);
-	print_summary(out, f);
+	fprintf(out, "%zu error%s, %zu warning%s\n", f->errors,
+	    f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
 }
 
 /* Open the store for a command that needs it only for some arguments. */
@@ -195,7 +188,8 @@ const struct bb_command bb_cmd_framework_apply = {
 	    "(its number, the SHA-256 of its canonical form, the file as applied) and\n"
 	    "sets the initiative's name from it, in one transaction. Applying the\n"
 	    "same content again (whatever its comments or layout) stores nothing and\n"
-	    "says 'framework unchanged: version N'.",
+	    "says 'framework unchanged: version N'. Content equal to an earlier\n"
+	    "version (going back) is stored as a new version.",
 	.opts = NULL,
 	.min_args = 1, .max_args = 1,
 	.flags = BB_CMD_STORE | BB_CMD_JSON,

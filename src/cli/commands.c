@@ -21,6 +21,8 @@ extern const struct bb_command bb_cmd_preview;
 extern const struct bb_command bb_cmd_submissions;
 extern const struct bb_command bb_cmd_submission_show;
 extern const struct bb_command bb_cmd_submission_raw;
+extern const struct bb_command bb_cmd_link_files;
+extern const struct bb_command bb_cmd_encode;
 extern const struct bb_command bb_cmd_demo;
 extern const struct bb_command bb_cmd_demo_generate;
 
@@ -40,6 +42,8 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_submissions,
 	&bb_cmd_submission_show,
 	&bb_cmd_submission_raw,
+	&bb_cmd_link_files,
+	&bb_cmd_encode,
 	&bb_cmd_demo,
 	&bb_cmd_demo_generate,
 };

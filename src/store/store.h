@@ -59,8 +59,10 @@ struct bb_fw_version {
 
 void bb_fw_version_clear(struct bb_fw_version *v);
 
-/* Store a new version unless one with the same sha256 exists.  Sets
- * *version to the new or existing number and *created accordingly. */
+/* Store a new version unless the latest version has the same sha256 (then
+ * nothing changes).  Content equal to an older version is stored as a new
+ * version: going back is a change too.  Sets *version to the new or latest
+ * number and *created accordingly. */
 int bb_store_framework_put(struct bb_store *s, const char *sha256,
     const char *source_name, const char *source, size_t source_len,
     const char *canonical, int64_t *version, bool *created);
@@ -176,6 +178,19 @@ int bb_store_record_each(struct bb_store *s, const char *dataset, bool all,
     int (*fn)(const struct bb_record *r, void *arg), void *arg);
 int bb_store_record_get(struct bb_store *s, int64_t id,
     int (*fn)(const struct bb_record *r, void *arg), void *arg);
+
+/* --- scratch space ------------------------------------------------------- */
+
+/* A disk-backed set of 64-bit keys with a value each, in a private temporary
+ * database deleted on free; memory stays small whatever it holds. */
+struct bb_scratch_set;
+
+int bb_scratch_set_open(struct bb_scratch_set **out);
+/* Add key with val unless present; *existed and *old (its value) say
+ * whether it was there. */
+int bb_scratch_set_put(struct bb_scratch_set *s, uint64_t key, uint64_t val,
+    bool *existed, uint64_t *old);
+void bb_scratch_set_free(struct bb_scratch_set *s);
 
 /* Counts for `status`. */
 struct bb_store_counts {
