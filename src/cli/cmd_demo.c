@@ -139,10 +139,13 @@ static const struct bb_opt_spec generate_opts[] = {
 static json_t *
 file_json(const struct bb_gen_file *f)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "file", f->name,
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "file", f->name,
 	    "partner", f->partner, "dataset", f->dataset, "period", f->period,
 	    "format", f->format, "encoding", f->encoding, "rows", (json_int_t)f->rows,
 	    "invalid", (json_int_t)f->invalid);
+	if (f->encodings)
+		json_object_set_new(o, "encodings", json_string(f->encodings));
+	return o;
 }
 
 static int
@@ -258,6 +261,8 @@ receipt_json(const struct bb_gen_file *f, const struct bb_receipt *r)
 	    "errors", (json_int_t)r->problems.errors,
 	    "warnings", (json_int_t)r->problems.warnings);
 	json_object_set_new(o, "problems", probs);
+	if (f->encodings)
+		json_object_set_new(o, "encodings", json_string(f->encodings));
 	return o;
 }
 
@@ -375,6 +380,10 @@ run_demo(struct bb_ctx *ctx)
 				fprintf(ctx->out, "\n%s: %s (shares %s)\n", f->partner,
 				    p && p->name ? p->name : f->partner,
 				    p ? bb_sharing_name(p->sharing) : "records");
+				if (f->encodings)
+					fprintf(ctx->out, "  (its identities as keyed encodings, as "
+					    "'backbone encode' writes them: %s/*.clk.csv)\n",
+					    o.out_dir);
 				last_partner = f->partner;
 			}
 			print_receipt_line(ctx->out, f, &r);

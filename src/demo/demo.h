@@ -55,6 +55,8 @@ struct bb_gen_file {
 	const char *encoding;	/* static: "utf-8" or "windows-1252" */
 	uint64_t rows;		/* data rows written */
 	uint64_t invalid;	/* of which deliberately invalid */
+	char *encodings;	/* partners sharing encodings: the file of their
+				   rows' keyed encodings beside it, or NULL */
 };
 
 struct bb_gen_result {
@@ -136,6 +138,10 @@ bool bb_gen_layout_writes(const struct bb_gen_layout *l, size_t field);
 /* The separator a join puts between the partner's columns when it fills
  * dataset field `field`, or NULL when no join does. */
 const char *bb_gen_layout_join_separator(const struct bb_gen_layout *l, size_t field);
+/* The dataset fields column i carries (several for a split column): their
+ * indexes into out (at most max); returns how many. */
+size_t bb_gen_layout_column_fields(const struct bb_gen_layout *l, size_t i,
+    size_t *out, size_t max);
 /* Cells for a layout's columns (free with bb_gen_cells_free). */
 struct bb_gen_cell *bb_gen_cells_new(const struct bb_gen_layout *l);
 void bb_gen_cells_free(struct bb_gen_cell *cells, size_t n);

@@ -23,6 +23,7 @@
 #include "demo/internal.h"
 #include "intake/mapper.h"
 #include "intake/problems.h"
+#include "link/encode.h"
 #include "util/bb.h"
 #include "util/clock.h"
 #include "util/diag.h"
@@ -44,6 +45,7 @@
 #define GEN_INVALID_RATE 30		/* per 10000 rows, besides */
 #define GEN_CHECKER_REUSE 100000	/* checks before the checker is renewed */
 #define GEN_MAX_CELLS 100000		/* aggregate cells per file */
+#define GEN_SECRET_FILE "encoding-secret.txt"	/* the partners' shared secret */
 
 /* Rates of messy values per 10000 at mess 100%. */
 enum {
@@ -86,6 +88,9 @@ struct gen_file {
 	int32_t export_day;
 	char *name;
 	struct gen_writer *w;
+	char *clk_name;		/* partners sharing encodings: their encodings */
+	FILE *clk;
+	char *clk_buf;
 	uint64_t rows, invalid;
 	uint64_t *counts;	/* aggregates: per cell */
 };
@@ -125,7 +130,12 @@ struct gen {
 	struct bb_gen_result *res;
 	struct bb_diag *d;
 	int err;
+	bool encodings;		/* some partner shares encodings */
+	struct bb_clk_key clk_key;
 };
+
+static FILE *open_text(struct gen *g, const char *name, char **buf);
+static int close_text(struct gen *g, FILE *f, const char *name);
 
 /* --- options and results -------------------------------------------------- */
 
@@ -147,6 +157,7 @@ bb_gen_result_clear(struct bb_gen_result *r)
 	if (r == NULL)
 		return;
 	for (size_t i = 0; i < r->nfiles; i++) {
+		free(r->files[i].encodings);
 		free(r->files[i].name);
 		free(r->files[i].partner);
 		free(r->files[i].dataset);
@@ -1129,6 +1140,65 @@ truth_line(struct gen_ctx *c, uint64_t row)
 	fputc('\n', t);
 }
 
+/* The row as `backbone encode` writes it from the partner's file: its id
+ * (the local id's column, else the data row's number), the keyed Bloom
+ * filter of its identity columns (local ids left out: they differ from
+ * partner to partner), and its keyed blocking keys. */
+static void
+write_encoding(struct gen_ctx *c, uint64_t row)
+{
+	struct gen_stream *st = c->st;
+	struct bb_link_input in;
+	struct bb_buf vals[BB_ID__COUNT];
+	char b64[BB_CLK_B64], blocks[BB_CLK_BLOCKS_TEXT], num[32];
+	const char *id = NULL;
+	struct bb_clk clk;
+	struct bb_clk_blocks bl;
+	bool xlsx = st->xw && st->xw->format && strcmp(st->xw->format, "xlsx") == 0;
+
+	memset(&in, 0, sizeof(in));
+	for (int r = 0; r < BB_ID__COUNT; r++)
+		bb_buf_init(&vals[r], 1u << 16);
+	for (size_t col = 0; col < st->ncols; col++) {
+		const struct bb_gen_cell *cell = &st->cells[col];
+		size_t fields[8], nf = bb_gen_layout_column_fields(st->layout, col, fields, 8);
+		char iso[16];
+		const char *v;
+		if (cell->kind == BB_GEN_EMPTY)
+			continue;
+		v = bb_buf_str(&cell->text);
+		if (cell->kind == BB_GEN_DATE && xlsx) {
+			snprintf(iso, sizeof(iso), "%04d-%02d-%02d", cell->y, cell->m, cell->d);
+			v = iso;
+		}
+		while (*v == ' ')
+			v++;
+		for (size_t k = 0; k < nf && *v; k++) {
+			enum bb_identity_role role = c->ds->fields[fields[k]].identity;
+			if (role == BB_ID_LOCAL_ID && id == NULL)
+				id = bb_buf_str(&cell->text);
+			if (role == BB_ID_NONE || role == BB_ID_LOCAL_ID)
+				continue;
+			if (vals[role].len)
+				bb_buf_putc(&vals[role], ' ');
+			bb_buf_puts(&vals[role], v);
+		}
+	}
+	for (int r = 1; r < BB_ID__COUNT; r++)
+		in.value[r] = vals[r].len ? vals[r].data : NULL;
+	bb_clk_encode(&c->g->clk_key, &in, &clk, &bl);
+	bb_clk_to_base64(&clk, b64);
+	bb_clk_blocks_format(&bl, blocks);
+	if (id == NULL) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)(row - 1));
+		id = num;
+	}
+	gen_csv_put(c->file->clk, id, ',');
+	fprintf(c->file->clk, ",%s,%s\n", b64, blocks);
+	for (int r = 0; r < BB_ID__COUNT; r++)
+		bb_buf_free(&vals[r]);
+}
+
 int
 gen_emit(struct gen_ctx *c, int32_t day)
 {
@@ -1174,6 +1244,8 @@ gen_emit(struct gen_ctx *c, int32_t day)
 	f->rows++;
 	if (r->invalid)
 		f->invalid++;
+	if (f->clk != NULL)
+		write_encoding(c, f->rows + 1);
 	/* Header is row 1: the first data row is row 2 in every format. */
 	truth_line(c, f->rows + 1);
 	return BB_OK;
@@ -1321,6 +1393,11 @@ stream_setup(struct gen *g, struct gen_stream *st)
 		    ext_of(st->xw ? st->xw->format : NULL));
 		if (ds->kind == BB_DS_AGGREGATE)
 			f->counts = bb_calloc(st->ncells + 1, sizeof(uint64_t));
+		else if (st->partner->sharing == BB_SHARE_ENCODINGS) {
+			f->clk_name = bb_asprintf("%s_%s_%s.clk.csv", st->partner->id, ds->id,
+			    p.label);
+			g->encodings = true;
+		}
 		bb_period_prev(&p, &g->w.ys, &p);
 	}
 }
@@ -1341,6 +1418,12 @@ stream_open_files(struct gen *g, struct gen_stream *st)
 		    st->xw && st->xw->sheet ? st->xw->sheet : st->ds->name,
 		    hdr, st->ncols, g->o.today, &f->w, g->d);
 		free(path);
+		if (rc == BB_OK && f->clk_name != NULL) {
+			if ((f->clk = open_text(g, f->clk_name, &f->clk_buf)) == NULL)
+				rc = BB_ERR_IO;
+			else
+				fputs("id,clk,blocks\n", f->clk);
+		}
 	}
 	free(hdr);
 	return rc;
@@ -1351,6 +1434,10 @@ stream_free(struct gen_stream *st)
 {
 	for (size_t k = 0; k < st->nfiles; k++) {
 		gen_writer_close(st->files[k].w, NULL);
+		if (st->files[k].clk)
+			fclose(st->files[k].clk);
+		free(st->files[k].clk_buf);
+		free(st->files[k].clk_name);
 		free(st->files[k].name);
 		free(st->files[k].counts);
 	}
@@ -1419,12 +1506,17 @@ write_manifest(struct gen *g)
 	json_object_set_new(m, "framework_sha256", json_string(g->fw->sha256));
 	json_object_set_new(m, "truth", json_string("truth.csv"));
 	json_object_set_new(m, "people_file", json_string("people.csv"));
+	if (g->encodings)
+		json_object_set_new(m, "encoding_secret", json_string(GEN_SECRET_FILE));
 	for (size_t i = 0; i < g->res->nfiles; i++) {
 		const struct bb_gen_file *f = &g->res->files[i];
-		json_array_append_new(files, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}",
 		    "file", f->name, "partner", f->partner, "dataset", f->dataset,
 		    "period", f->period, "format", f->format, "encoding", f->encoding,
-		    "rows", (json_int_t)f->rows, "invalid", (json_int_t)f->invalid));
+		    "rows", (json_int_t)f->rows, "invalid", (json_int_t)f->invalid);
+		if (f->encodings)
+			json_object_set_new(o, "encodings", json_string(f->encodings));
+		json_array_append_new(files, o);
 	}
 	json_object_set_new(m, "files", files);
 	path = bb_asprintf("%s/manifest.json", g->o.out_dir);
@@ -1483,6 +1575,30 @@ static_name(const char *s, const char *const *names, const char *dflt)
 		if (strcmp(s, names[i]) == 0)
 			return names[i];
 	return dflt;
+}
+
+/* The secret the partners sharing encodings hold (made from the seed, so
+ * the demo is reproducible; a real one comes from a CSPRNG), and the key
+ * derived from it. */
+static int
+write_secret(struct gen *g)
+{
+	char secret[65], *buf = NULL;
+	struct bb_rng r;
+	FILE *f;
+	int rc;
+
+	bb_rng_seed(&r, bb_rng_mix(g->o.seed, 0x736563726574, GP_LOCAL_ID));
+	for (int i = 0; i < 64; i += 16)
+		snprintf(secret + i, 17, "%016llx", (unsigned long long)bb_rng_next(&r));
+	if (bb_clk_key_from_secret(secret, 64, &g->clk_key) != BB_OK)
+		return BB_ERR_INTERNAL;
+	if ((f = open_text(g, GEN_SECRET_FILE, &buf)) == NULL)
+		return BB_ERR_IO;
+	fprintf(f, "%s\n", secret);
+	rc = close_text(g, f, GEN_SECRET_FILE);
+	free(buf);
+	return rc;
 }
 
 /* --- the run ---------------------------------------------------------------------- */
@@ -1617,6 +1733,8 @@ bb_gen_run(const struct bb_framework *fw, const struct bb_gen_opts *opts,
 		rc = BB_ERR_IO;
 		goto out;
 	}
+	if (g.encodings && (rc = write_secret(&g)) != BB_OK)
+		goto out;
 	fputs("person_id,partner,dataset,period,file,row,invalid,noise\n", g.truth);
 	people_header(g.people);
 
@@ -1676,6 +1794,13 @@ bb_gen_run(const struct bb_framework *fw, const struct bb_gen_opts *opts,
 			    "utf-8");
 			rf->rows = f->rows;
 			rf->invalid = f->invalid;
+			if (f->clk_name != NULL) {
+				crc = close_text(&g, f->clk, f->clk_name);
+				f->clk = NULL;
+				if (crc != BB_OK && rc == BB_OK)
+					rc = crc;
+				rf->encodings = bb_strdup(f->clk_name);
+			}
 			res->rows += f->rows;
 			res->invalid += f->invalid;
 		}

@@ -300,6 +300,27 @@ bb_gen_layout_join_separator(const struct bb_gen_layout *l, size_t field)
 	return NULL;
 }
 
+size_t
+bb_gen_layout_column_fields(const struct bb_gen_layout *l, size_t i, size_t *out,
+    size_t max)
+{
+	const struct col *col;
+	size_t n = 0;
+
+	if (i >= l->ncols)
+		return 0;
+	col = &l->cols[i];
+	if (col->kind != COL_SPLIT) {
+		if (max > 0)
+			out[n++] = col->field;
+		return n;
+	}
+	for (size_t q = 0; q < col->split->ninto && n < max; q++)
+		if (col->split_fields[q] != SIZE_MAX)
+			out[n++] = col->split_fields[q];
+	return n;
+}
+
 struct bb_gen_cell *
 bb_gen_cells_new(const struct bb_gen_layout *l)
 {

@@ -68,7 +68,7 @@ test_generate_same_seed_same_bytes() {
 	cp out a.txt
 	run 0 bb demo generate --people 400 --seed 7 --out b
 	eq "$(ls a | tr '\n' ' ')" "$(ls b | tr '\n' ' ')" "file lists"
-	eq "$(ls a | wc -l)" 35 "32 partner files, truth, people, manifest"
+	eq "$(ls a | wc -l)" 40 "32 partner files, 4 of encodings, the secret, truth, people, manifest"
 	for f in a/*; do
 		cmp -s "$f" "b/${f#a/}" || fail "$f differs between two runs with seed 7"
 	done
@@ -110,6 +110,26 @@ assert "Street" in a[0] and "Unit" in a[0]' || fail "not the workforce JSON"
 	eq "$(head -1 f/housing_household_counts_2026-09.csv)" "Report Date,Status,Age Group,Households"
 	$PY "$CHECK" truth f > t.txt || { cat t.txt; fail "truth.csv inconsistent"; }
 	eq "$(head -1 f/truth.csv)" "person_id,partner,dataset,period,file,row,invalid,noise"
+}
+
+test_clinic_encodings_are_what_encode_writes() {
+	# The clinic shares encodings: beside each of its files, the keyed
+	# encodings of its rows, byte for byte what 'backbone encode' makes
+	# from the file with the secret the generator wrote.
+	run 0 bb demo generate --people 500 --out f
+	eq "$(ls f | grep -c '^clinic_health_visits_.*\.clk\.csv$')" 4 "encoding files"
+	eq "$(ls f | grep -c '\.clk\.csv$')" 4 "only the clinic's"
+	contains f/manifest.json '"encoding_secret": "encoding-secret.txt",'
+	contains f/manifest.json '"encodings": "clinic_health_visits_2026-10.clk.csv"'
+	for p in 2026-07 2026-10; do
+		run 0 bb encode --secret-file f/encoding-secret.txt --id MRN \
+		    --map given_name=PatientFirst --map family_name=PatientLast \
+		    --map birth_date=BirthDate --map sex=Sex --map postcode=ZIP5 \
+		    f/clinic_health_visits_$p.csv
+		same out f/clinic_health_visits_$p.clk.csv
+	done
+	eq "$(head -1 f/clinic_health_visits_2026-10.clk.csv)" "id,clk,blocks"
+	lacks f/clinic_health_visits_2026-10.clk.csv "$(sed -n 2p f/clinic_health_visits_2026-10.csv | cut -d, -f3)"
 }
 
 test_generate_json_and_manifest() {
