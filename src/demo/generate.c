@@ -24,6 +24,7 @@
 #include "intake/mapper.h"
 #include "intake/problems.h"
 #include "link/encode.h"
+#include "link/normalize.h"
 #include "util/bb.h"
 #include "util/clock.h"
 #include "util/diag.h"
@@ -852,9 +853,35 @@ note(struct gen_row *r, const char *kind, const char *field)
 	snprintf(r->noise + n, sizeof(r->noise) - n, "%s%s:%s", n ? "|" : "", kind, field);
 }
 
+/* A short form of a given name: from the linkage nickname table
+ * ("william bill billy will ..."), capitalised, or from the generator's
+ * Spanish list; NULL when the name has none. */
 static const char *
-nickname(const char *given, uint64_t x)
+nickname(const char *given, uint64_t x, char *buf, size_t n)
 {
+	char key[48];
+
+	gen_ascii_fold(given, key, sizeof(key));
+	for (size_t i = 0; i < bb_nick_table_len && key[0]; i++) {
+		const char *line = bb_nick_table[i], *p;
+		size_t l = strcspn(line, " "), count = 1;
+		if (l != strlen(key) || memcmp(line, key, l) != 0 || line[l] == '\0')
+			continue;
+		/* The short forms: the words after the first, one space apart. */
+		p = line + l + 1;
+		for (const char *q = p; *q; q++)
+			count += *q == ' ';
+		for (size_t want = x % count; want > 0; want--)
+			p += strcspn(p, " ") + 1;
+		size_t wl = strcspn(p, " ");
+		if (wl == 0 || wl + 1 > n)
+			return NULL;
+		memcpy(buf, p, wl);
+		buf[wl] = '\0';
+		if (buf[0] >= 'a' && buf[0] <= 'z')
+			buf[0] = (char)(buf[0] - 'a' + 'A');
+		return buf;
+	}
 	for (size_t i = 0; i < bb_gen_nnicknames; i++)
 		if (strcmp(bb_gen_nicknames[i][0], given) == 0)
 			return bb_gen_nicknames[i][1 + x % 2];
@@ -935,7 +962,8 @@ apply_mess(struct gen_ctx *c)
 		if (r->vals[i].text == NULL || !bb_gen_layout_writes(st->layout, i))
 			continue;
 		if (f->identity == BB_ID_GIVEN_NAME) {
-			const char *nick = nickname(t, x >> 20);
+			char nbuf[48];
+			const char *nick = nickname(t, x >> 20, nbuf, sizeof(nbuf));
 			if (nick && a < scaled(g, RATE_NICKNAME)) {
 				set_text(r, i, nick);
 				note(r, "nickname", f->name);

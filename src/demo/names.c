@@ -1,6 +1,6 @@
 /*
  * names.c: the word lists the generator draws people from, data only:
- * given names (by sex), family names, nicknames, streets.  Mixed as a
+ * given names (by sex), family names, Spanish nicknames, streets.  Mixed as a
  * Southern California county is (Hispanic, Anglo, Black, Asian and Pacific
  * Islander names), with accents and apostrophes, all within Latin-1 so every
  * name can also be written in a Windows-1252 file.
@@ -55,31 +55,18 @@ const char *const bb_gen_family[] = {
 };
 const size_t bb_gen_nfamily = BB_ARRAY_LEN(bb_gen_family);
 
-/* Formal given name, then the short forms people use. */
+/* Formal given name, then two short forms people use: the Spanish names
+ * the linkage nickname table (link/nicknames.c, English names) does not
+ * hold. */
 const char *const bb_gen_nicknames[][3] = {
-	{ "William", "Bill", "Will" }, { "Robert", "Bob", "Rob" },
-	{ "Richard", "Rick", "Rich" }, { "James", "Jim", "Jimmy" },
-	{ "Michael", "Mike", "Mikey" }, { "Joseph", "Joe", "Joey" },
-	{ "Thomas", "Tom", "Tommy" }, { "Christopher", "Chris", "Topher" },
-	{ "Daniel", "Dan", "Danny" }, { "Matthew", "Matt", "Matty" },
-	{ "Anthony", "Tony", "Ant" }, { "Andrew", "Andy", "Drew" },
-	{ "Joshua", "Josh", "Josh" }, { "Benjamin", "Ben", "Benny" },
-	{ "Samuel", "Sam", "Sammy" }, { "Alexander", "Alex", "Xander" },
-	{ "Nicholas", "Nick", "Nicky" }, { "Jonathan", "Jon", "Johnny" },
-	{ "Elizabeth", "Liz", "Beth" }, { "Jennifer", "Jenny", "Jen" },
-	{ "Katherine", "Kate", "Katie" }, { "Margaret", "Maggie", "Peggy" },
-	{ "Jessica", "Jess", "Jessie" }, { "Rebecca", "Becky", "Becca" },
-	{ "Samantha", "Sam", "Sammie" }, { "Victoria", "Vicky", "Tori" },
-	{ "Alexandra", "Alex", "Lexi" }, { "Abigail", "Abby", "Gail" },
-	{ "Isabella", "Bella", "Izzy" }, { "Olivia", "Liv", "Livvy" },
-	{ "Natalie", "Nat", "Nattie" }, { "Francisco", "Paco", "Pancho" },
-	{ "José", "Pepe", "Chepe" }, { "Guadalupe", "Lupe", "Lupita" },
-	{ "Alejandro", "Alex", "Alejo" }, { "Ignacio", "Nacho", "Nacho" },
-	{ "Enrique", "Kike", "Quique" }, { "Eduardo", "Lalo", "Eddie" },
-	{ "Jesús", "Chuy", "Chucho" }, { "Roberto", "Beto", "Tito" },
-	{ "Alberto", "Beto", "Al" }, { "Dolores", "Lola", "Lolita" },
-	{ "Concepción", "Concha", "Conchita" }, { "Mercedes", "Meche", "Mecha" },
-	{ "Esperanza", "Espe", "Lancha" }, { "Valentina", "Vale", "Tina" },
+	{ "Francisco", "Paco", "Pancho" }, { "José", "Pepe", "Chepe" },
+	{ "Guadalupe", "Lupe", "Lupita" }, { "Alejandro", "Alex", "Alejo" },
+	{ "Ignacio", "Nacho", "Nacho" }, { "Enrique", "Kike", "Quique" },
+	{ "Eduardo", "Lalo", "Eddie" }, { "Jesús", "Chuy", "Chucho" },
+	{ "Roberto", "Beto", "Tito" }, { "Alberto", "Beto", "Al" },
+	{ "Dolores", "Lola", "Lolita" }, { "Concepción", "Concha", "Conchita" },
+	{ "Mercedes", "Meche", "Mecha" }, { "Esperanza", "Espe", "Lancha" },
+	{ "Valentina", "Vale", "Tina" },
 };
 const size_t bb_gen_nnicknames = BB_ARRAY_LEN(bb_gen_nicknames);
 
