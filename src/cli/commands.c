@@ -23,6 +23,8 @@ extern const struct bb_command bb_cmd_submission_show;
 extern const struct bb_command bb_cmd_submission_raw;
 extern const struct bb_command bb_cmd_link_files;
 extern const struct bb_command bb_cmd_encode;
+extern const struct bb_command bb_cmd_demo;
+extern const struct bb_command bb_cmd_demo_generate;
 
 const struct bb_command *const bb_commands[] = {
 	&bb_cmd_init,
@@ -42,6 +44,8 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_submission_raw,
 	&bb_cmd_link_files,
 	&bb_cmd_encode,
+	&bb_cmd_demo,
+	&bb_cmd_demo_generate,
 };
 
 const size_t bb_commands_count = BB_ARRAY_LEN(bb_commands);
