@@ -271,9 +271,9 @@ list_cb(const struct bb_submission *s, void *arg)
 		return BB_OK;
 	}
 	if (a->n++ == 0)
-		fprintf(a->ctx->out, "%5s  %-12s %-16s %-10s %-10s %8s %8s  %s\n", "id",
+		fprintf(a->ctx->out, "%5s  %-12s %-22s %-10s %-10s %8s %8s  %s\n", "id",
 		    "partner", "dataset", "period", "status", "accepted", "refused", "file");
-	fprintf(a->ctx->out, "%5lld  %-12s %-16s %-10s %-10s %8lld %8lld  %s\n",
+	fprintf(a->ctx->out, "%5lld  %-12s %-22s %-10s %-10s %8lld %8lld  %s\n",
 	    (long long)s->id, s->partner_id, s->dataset_id, s->period,
 	    s->superseded_by ? "superseded" : s->status, (long long)s->rows_accepted,
 	    (long long)s->rows_refused, s->file_name);

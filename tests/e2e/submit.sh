@@ -122,8 +122,8 @@ test_correction_supersedes() {
 	contains out "corrects   submission 1 (kept in the history)"
 	eq "$(sqlite3 t.db 'SELECT submission_id, active FROM record ORDER BY id' | tr '\n' ' ')" "1|0 2|1 2|1 "
 	run 0 bb --db t.db submissions
-	contains out "    1  plain        people           2026-Q3    superseded        1        0  v1.csv"
-	contains out "    2  plain        people           2026-Q3    stored            2        0  v2.csv"
+	contains out "    1  plain        people                 2026-Q3    superseded        1        0  v1.csv"
+	contains out "    2  plain        people                 2026-Q3    stored            2        0  v2.csv"
 	# Another period is another slot: no superseding.
 	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q4 v1.csv
 	eq "$(sqlite3 t.db 'SELECT coalesce(supersedes, 0) FROM submission WHERE id = 3')" 0
