@@ -1006,6 +1006,12 @@ compile_groups(struct cc *c, const struct bb_ex_indicator *x,
 			g->key = pn(BB_PN_FIELD);
 			g->key->slot = slot_of(p, f->name, ty_of_field(f));
 			g->name = bb_strdup(name);
+			if (f->type == BB_FT_CODE && f->codes && f->codes->ncodes) {
+				g->norder = f->codes->ncodes;
+				g->order = bb_calloc(g->norder, sizeof(*g->order));
+				for (size_t k = 0; k < g->norder; k++)
+					g->order[k] = bb_strdup(f->codes->codes[k].code);
+			}
 			p->ngroups++;
 			continue;
 		}

@@ -954,7 +954,7 @@ count_record(struct engine *e, const struct feed *f)
 			if (q->agg == BB_AGG_COUNT_DISTINCT && arg.type != BB_PV_NULL) {
 				const char *s;
 				size_t len;
-				struct bb_plan_group tmp = { NULL, q->arg, NULL, 0 };
+				struct bb_plan_group tmp = { NULL, q->arg, NULL, 0, NULL, 0 };
 				label_of(e, &tmp, buf, sizeof(buf), &s, &len);
 				did = strtab_get(&e->strs, s, len);
 			}
@@ -1156,14 +1156,9 @@ bb_label_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int
-cmp_cell(const void *a, const void *b)
+int
+bb_cell_key_cmp(const struct bb_cell *x, const struct bb_cell *y)
 {
-	const struct bb_cell *x = a, *y = b;
-	if (x->plan != y->plan)
-		return x->plan < y->plan ? -1 : 1;
-	if (x->part != y->part)
-		return x->part < y->part ? -1 : 1;
 	if (x->period != y->period)
 		return x->period < y->period ? -1 : 1;
 	if ((x->partner == NULL) != (y->partner == NULL))
@@ -1176,6 +1171,17 @@ cmp_cell(const void *a, const void *b)
 	if (x->group != y->group)
 		return x->group < y->group ? -1 : 1;
 	return bb_label_cmp(x->label, y->label);
+}
+
+static int
+cmp_cell(const void *a, const void *b)
+{
+	const struct bb_cell *x = a, *y = b;
+	if (x->plan != y->plan)
+		return x->plan < y->plan ? -1 : 1;
+	if (x->part != y->part)
+		return x->part < y->part ? -1 : 1;
+	return bb_cell_key_cmp(x, y);
 }
 
 static int

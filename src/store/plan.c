@@ -43,6 +43,7 @@ bb_plan_free(struct bb_plan *p)
 		free(p->groups[i].name);
 		bb_pnode_free(p->groups[i].key);
 		free(p->groups[i].breaks);
+		bb_strv_free(p->groups[i].order, p->groups[i].norder);
 	}
 	free(p->groups);
 	for (size_t i = 0; i < p->nslots; i++)

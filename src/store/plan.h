@@ -130,6 +130,8 @@ struct bb_plan_group {
 	struct bb_pnode *key;
 	double *breaks;		/* bands: ascending lower bounds; NULL: the value is the label */
 	size_t nbreaks;
+	char **order;		/* labels in the order to show them (a code list), or NULL */
+	size_t norder;
 };
 
 enum bb_plan_form {
@@ -235,6 +237,9 @@ struct bb_run_result {
 };
 
 void bb_run_result_free(struct bb_run_result *r);
+/* The order of cells within one plan and part: period, scope (the
+ * initiative first, then partners by id), group, label. */
+int bb_cell_key_cmp(const struct bb_cell *x, const struct bb_cell *y);
 
 /* Run the plans of `run` over the records; fills *out (free with
  * bb_run_result_free).  Returns 0, a negative BB_ERR_* when the store

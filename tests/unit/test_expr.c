@@ -133,7 +133,7 @@ END_TEST
 START_TEST(band_labels)
 {
 	double br[] = { 0, 5, 12, 18, 25, 65 };
-	struct bb_plan_group g = { NULL, NULL, br, 6 };
+	struct bb_plan_group g = { NULL, NULL, br, 6, NULL, 0 };
 	char s[32];
 	bb_plan_band_label(&g, 0, s, sizeof(s));
 	ck_assert_str_eq(s, "0-4");
@@ -146,7 +146,7 @@ START_TEST(band_labels)
 	bb_plan_band_label(&g, -1, s, sizeof(s));
 	ck_assert_str_eq(s, "under 0");
 	double half[] = { 0, 2.5 };
-	struct bb_plan_group h = { NULL, NULL, half, 2 };
+	struct bb_plan_group h = { NULL, NULL, half, 2, NULL, 0 };
 	bb_plan_band_label(&h, 1, s, sizeof(s));
 	ck_assert_str_eq(s, "0-<2.5");
 	ck_assert_int_lt(bb_label_cmp("5-11", "12-17"), 0);
