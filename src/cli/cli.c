@@ -330,7 +330,7 @@ bb_cli_main(int argc, char **argv)
 			help = true;
 		else if (strcmp(a, "-q") == 0 || (nl == 5 && !strncmp(nm, "quiet", 5)))
 			ctx.quiet = true;
-		else if (nl == 7 && !strncmp(nm, "version", 7))
+		else if (nl == 7 && !strncmp(nm, "version", 7) && nwords == 0)
 			version = true;
 		else if (nl == 4 && !strncmp(nm, "json", 4))
 			ctx.json = true;
@@ -449,6 +449,14 @@ bb_cli_main(int argc, char **argv)
 			continue;
 		}
 		const struct bb_opt_spec *o = find_opt(cmd->opts, nm, nl);
+		if (o == NULL && nl == 7 && !strncmp(nm, "version", 7)) {
+			/* After the command's words, --version is the command's
+			 * option when it has one (framework show --version N),
+			 * else the global one. */
+			printf("backbone %s (%s)\n", BB_VERSION, BB_GITREV);
+			rc = BB_EXIT_OK;
+			goto out;
+		}
 		if (o == NULL) {
 			rc = usage_error(cmd, "unknown option '--%.*s' for '%s'",
 			    (int)nl, nm, cmd->name);

@@ -410,7 +410,9 @@ struct bb_framework {
 	size_t nbodies;
 	struct bb_decision_right *decision_rights;
 	size_t ndecision_rights;
-	void *arena;		/* owns every allocation above */
+	char sha256[65];	/* content hash: SHA-256 of bb_framework_canonical() */
+	void *arena;		/* opaque: owns every allocation above, and the
+				   index of where each value was written */
 };
 
 /* --- loading and checking (framework/load.c, framework/check.c) --------- */
@@ -420,19 +422,75 @@ struct bb_framework {
 #define BB_FW_MAX_DEPTH 32
 
 /* Load and check a framework file.  Every problem is added to `findings` as
- * FILE:LINE:COL with a message; SMART lints on indicators are warnings.
- * Returns 0 with *out set when there are no errors (warnings allowed),
- * BB_ERR_INPUT when there are (and *out NULL). */
+ * FILE:LINE:COL with a message, sorted by line; SMART lints on indicators
+ * are warnings.  Returns 0 with *out set when there are no errors (warnings
+ * allowed), BB_ERR_INPUT when there are (and *out NULL).  Free *out with
+ * bb_framework_free(). */
 int bb_framework_load_file(const char *path, struct bb_framework **out,
     struct bb_findings *findings);
 /* The same from bytes in memory; `name` is used as the file in messages. */
 int bb_framework_load_buffer(const char *name, const char *data, size_t len,
     struct bb_framework **out, struct bb_findings *findings);
 void bb_framework_free(struct bb_framework *fw);
+/* Read a framework file's bytes (at most BB_FW_MAX_BYTES) into *data
+ * (caller frees; NUL-terminated) and *len.  A file that cannot be read or
+ * is too large is one finding and BB_ERR_INPUT. */
+int bb_framework_read(const char *path, char **data, size_t *len,
+    struct bb_findings *findings);
 
 /* The canonical JSON form (keys in a fixed order, no locations): the input
- * of the content hash and what `framework diff` compares.  Caller frees. */
+ * of the content hash and what `framework diff` compares.  Caller frees.
+ * Compact, UTF-8; lists keep the file's order, maps written by partners
+ * (crosswalk columns, codes, dates, scale, constants) are sorted by key;
+ * defaults are filled in, so leaving a default out and writing it give the
+ * same hash.  fw->sha256 is the SHA-256 of these bytes. */
 char *bb_framework_canonical(const struct bb_framework *fw);
+/* The canonical JSON of one crosswalk, whose SHA-256 is its sha256 (the
+ * crosswalk's version).  Caller frees. */
+char *bb_framework_crosswalk_canonical(const struct bb_crosswalk *xw);
+
+/* --- comparing versions (framework/diff.c) ------------------------------ */
+
+struct bb_fw_change {
+	char op;		/* '+' added, '-' removed, '~' changed */
+	char *path;		/* "outcomes.early-reading.indicators.grade3-reading.targets[2027].value" */
+	char *before;		/* the old value as compact JSON, NULL when added */
+	char *after;		/* the new value as compact JSON, NULL when removed */
+};
+
+struct bb_fw_diff {
+	struct bb_fw_change *items;
+	size_t n, cap;
+};
+
+/* Compare two canonical JSON texts (bb_framework_canonical); fills *out
+ * (caller frees with bb_fw_diff_free) in canonical order.  Arrays of
+ * elements with ids are matched by id, not by position.  BB_ERR_INPUT when
+ * either text is not JSON. */
+int bb_framework_diff(const char *before, const char *after, struct bb_fw_diff *out);
+void bb_fw_diff_free(struct bb_fw_diff *d);
+
+/* --- Frictionless Table Schema (framework/tableschema.c) --------------- */
+
+/* A dataset as a Table Schema (JSON text, indented; caller frees). */
+char *bb_framework_table_schema(const struct bb_framework *fw,
+    const struct bb_dataset *ds);
+/* Read a Table Schema (JSON) and write the equivalent dataset, and the code
+ * lists its fields use, as framework YAML into *yaml (caller frees).  `id`
+ * is the dataset's id.  Problems are findings on `name`; BB_ERR_INPUT when
+ * the schema cannot be used. */
+int bb_framework_import_schema(const char *name, const char *json, size_t len,
+    const char *id, char **yaml, struct bb_findings *findings);
+
+/* --- crosswalk date formats (framework/dateformat.c) ------------------ */
+
+/* Is fmt a date format a crosswalk may declare ("MM/DD/YYYY", "YYYYMMDD",
+ * "D MMM YYYY", "excel", "iso")?  0, or BB_ERR_INPUT with *why (static
+ * text: "needs a year, a month and a day").  Dates and period labels
+ * themselves are framework/period.h's. */
+int bb_fw_date_format_check(const char *fmt, const char **why);
+
+/* --- lookups (NULL when absent) ----------------------------------------- */
 
 /* --- lookups (NULL when absent) ----------------------------------------- */
 
@@ -442,9 +500,21 @@ const struct bb_partner *bb_fw_partner(const struct bb_framework *fw, const char
 const struct bb_crosswalk *bb_fw_crosswalk(const struct bb_partner *p, const char *dataset);
 const struct bb_code_list *bb_fw_code_list(const struct bb_framework *fw, const char *id);
 const struct bb_indicator *bb_fw_indicator(const struct bb_framework *fw, const char *id);
+/* A glossary term by its term or one of its aliases. */
 const struct bb_glossary_term *bb_fw_term(const struct bb_framework *fw, const char *term);
+const struct bb_outcome *bb_fw_outcome(const struct bb_framework *fw, const char *id);
+const struct bb_body *bb_fw_body(const struct bb_framework *fw, const char *id);
+/* Where the value held in `slot` was written: slot is the address of a
+ * member or array entry of this framework (&ind->owners[1],
+ * &field->code_list, &xw->columns[0].field); {0, 0} when unknown. */
+struct bb_loc bb_fw_loc(const struct bb_framework *fw, const void *slot);
 /* Is `value` a missing-value code or placeholder of the field? */
 bool bb_fw_is_missing(const struct bb_field *f, const char *value);
+
+/* Id syntax: field names [a-z][a-z0-9_]*, other ids [a-z0-9][a-z0-9_.-]*,
+ * both at most 64 bytes. */
+bool bb_fw_valid_field_name(const char *s);
+bool bb_fw_valid_id(const char *s);
 
 /* Names of enum values as written in the file ("how_much", "quarterly"...). */
 const char *bb_field_type_name(enum bb_field_type t);
@@ -454,5 +524,10 @@ const char *bb_sharing_name(enum bb_sharing s);
 const char *bb_direction_name(enum bb_direction d);
 const char *bb_rba_name(enum bb_rba c);
 const char *bb_cadence_name(enum bb_cadence c);
+const char *bb_dataset_kind_name(enum bb_dataset_kind k);
+const char *bb_policy_name(enum bb_policy p);
+const char *bb_vote_rule_name(enum bb_vote_rule v);
+/* "=", "!=", "<", "<=", ">", ">=", "requires" */
+const char *bb_rule_op_name(enum bb_rule_op op);
 
 #endif

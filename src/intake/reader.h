@@ -16,7 +16,14 @@
  *
  * Problems (a ragged row, a duplicate header, an encoding converted, a cap
  * reached) are added to the caller's findings with the file, line and
- * column; fatal ones also end the read with a negative BB_ERR_*.
+ * column; fatal ones also end the read with a negative BB_ERR_*.  After a
+ * fatal error bb_reader_next() keeps returning it.
+ *
+ * A data row has at least as many cells as the header has names (missing
+ * ones are NULL); it may have more (a CSV row longer than the header, XLSX
+ * values past the last named column): those have no column, and a warning
+ * said so.  Blank rows (every cell empty) are skipped, but counted in `row`.
+ * docs/formats.md describes every format, cap and message.
  */
 #ifndef BB_READER_H
 #define BB_READER_H
@@ -32,7 +39,8 @@ struct bb_row {
 	size_t ncells;
 	const char *const *cells;	/* ncells entries; an entry may be NULL */
 	const size_t *lens;		/* byte length of each cell (0 for NULL) */
-	uint64_t row;	/* the row as a spreadsheet shows it: header is row 1 */
+	uint64_t row;	/* the row as a spreadsheet shows it: header is row 1
+			   (JSON: the first object is row 2) */
 	uint64_t line;	/* the physical line where the row starts (CSV, JSON);
 			   for XLSX the sheet's row number */
 };
@@ -66,14 +74,16 @@ const struct bb_row *bb_reader_header(struct bb_reader *r);
  * end, or a negative BB_ERR_* when the file cannot be read further (a finding
  * says where). */
 int bb_reader_next(struct bb_reader *r, const struct bb_row **row);
-/* "csv", "xlsx", "json", "jsonl" */
+/* What is being read: "csv", "xlsx", "json" (an array) or "jsonl". */
 const char *bb_reader_format(const struct bb_reader *r);
 /* Bytes consumed so far and the file's size (for progress). */
 uint64_t bb_reader_offset(const struct bb_reader *r);
 uint64_t bb_reader_size(const struct bb_reader *r);
 
 /* ZIP bundles: the names of the CSV (and XLSX, JSON) members, in archive
- * order.  Caller frees with bb_strv_free(names, n). */
+ * order.  Caller frees with bb_strv_free(names, n).  Opening a bundle with
+ * several members and no opts->member fails with BB_ERR_USAGE and a finding
+ * whose code is "member-needed". */
 int bb_bundle_members(const char *path, char ***names, size_t *n,
     struct bb_findings *findings);
 

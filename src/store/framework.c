@@ -1,5 +1,6 @@
 /*
- * framework.c (store): immutable framework versions.
+ * framework.c (store): immutable framework versions, and the initiative's
+ * name that a framework sets.
  */
 #include "store/internal.h"
 #include "util/bb.h"
@@ -144,6 +145,25 @@ bb_store_framework_list(struct bb_store *s,
 		if (rc != BB_OK)
 			break;
 	}
+	bb_stmt_free(st);
+	return rc < 0 ? rc : BB_OK;
+}
+
+int
+bb_store_initiative_set_name(struct bb_store *s, const char *name)
+{
+	struct bb_stmt *st;
+	char now[BB_ISO_TIME];
+	int rc;
+
+	bb_clock_iso(now);
+	if ((rc = bb_db_prepare(s->db,
+	    "INSERT INTO initiative (id, name, created_at) VALUES (1, ?, ?) "
+	    "ON CONFLICT (id) DO UPDATE SET name = excluded.name", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_text(st, 1, name);
+	bb_stmt_bind_text(st, 2, now);
+	rc = bb_stmt_step(st);
 	bb_stmt_free(st);
 	return rc < 0 ? rc : BB_OK;
 }

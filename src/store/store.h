@@ -41,6 +41,9 @@ int bb_store_rollback(struct bb_store *s);
 int bb_store_initiative_create(struct bb_store *s, const char *name);
 /* The initiative's name (caller frees); BB_ERR_NOTFOUND before init. */
 int bb_store_initiative_name(struct bb_store *s, char **name);
+/* Set the initiative's name (from the framework applied), creating the
+ * initiative row when there is none. */
+int bb_store_initiative_set_name(struct bb_store *s, const char *name);
 
 /* --- framework versions -------------------------------------------------- */
 
