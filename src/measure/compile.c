@@ -863,10 +863,11 @@ compile_part(struct cc *c, const struct bb_ex_part *x, struct bb_plan_part *q,
 			if (ds[k] == ds[i])
 				ERR(c, x->ds_off[i], "dataset '%s' is named twice", ds[i]->id);
 		if (ds[i]->kind == BB_DS_AGGREGATE && x->agg != BB_EXA_COUNT_RECORDS &&
-		    x->agg != BB_EXA_COUNT_PEOPLE)
+		    x->agg != BB_EXA_COUNT_PEOPLE && x->agg != BB_EXA_SUM)
 			ERR(c, x->off, "%s() cannot be computed from '%s': it holds "
-			    "counts, not records (only count(*) and count(distinct "
-			    "participant) sum its counts)", bb_ex_agg_name(x->agg), ds[i]->id);
+			    "counts, not records (count(*) and count(distinct "
+			    "participant) add up its counts; sum() adds a field)",
+			    bb_ex_agg_name(x->agg), ds[i]->id);
 		if (ds[i]->kind == BB_DS_AGGREGATE && ds[i]->count_field == NULL)
 			ERR(c, x->ds_off[i], "aggregate dataset '%s' has no count_field",
 			    ds[i]->id);
@@ -954,7 +955,12 @@ compile_groups(struct cc *c, const struct bb_ex_indicator *x,
 		const char *name = ind->disaggregations[i];
 		const struct bb_ex_band *band = NULL;
 		struct bb_plan_group *g = &p->groups[p->ngroups];
-		struct bb_loc loc = ind->loc;
+		struct bb_loc loc = ind->loc, at;
+
+		/* The place of this entry of the list, when the loader kept it. */
+		if (c->fw->arena != NULL &&
+		    (at = bb_fw_loc(c->fw, &ind->disaggregations[i])).line != 0)
+			loc = at;
 
 		for (size_t k = 0; k < x->nbands; k++)
 			if (strcmp(x->bands[k].name, name) == 0)

@@ -286,7 +286,8 @@ START_TEST(type_errors)
 	    "(use ratio() for other aggregates)");
 	ck_assert_str_eq(error_of("median(days_to_placement) from headcounts"),
 	    "framework.yaml:88:17: median() cannot be computed from 'headcounts': it holds "
-	    "counts, not records (only count(*) and count(distinct participant) sum its counts)");
+	    "counts, not records (count(*) and count(distinct participant) add up its "
+	    "counts; sum() adds a field)");
 	ck_assert_str_eq(error_of("count(*) from enrollments with b = band(grade, [1, 2])"),
 	    "framework.yaml:88:57: band() needs a number (an age, a count); 'grade' is a code");
 }
