@@ -8,6 +8,7 @@
 #include "cli/cli_framework.h"
 #include "framework/framework.h"
 #include "measure/measure.h"
+#include "measure/values.h"
 #include "store/store.h"
 #include "util/bb.h"
 #include "util/buf.h"
@@ -209,6 +210,16 @@ run_apply(struct bb_ctx *ctx)
 		rc = bb_ctx_fail(ctx, rc, "cannot store the framework: %s",
 		    bb_store_errmsg(ctx->store));
 		goto out;
+	}
+	if (created) {
+		/* The new version's indicator values, from the records stored. */
+		struct bb_refresh_stats vs;
+		if ((rc = bb_measure_recompute(ctx->store, fw, version, &vs)) != BB_OK) {
+			rc = bb_ctx_fail(ctx, rc, "applied, but the indicator values could "
+			    "not be computed: %s (run 'backbone values refresh')",
+			    bb_store_errmsg(ctx->store));
+			goto out;
+		}
 	}
 	if (!created && version != latest) {
 		rc = bb_ctx_fail(ctx, BB_ERR_CONFLICT, "%s is identical to framework "

@@ -16,6 +16,15 @@ extern const struct bb_command bb_cmd_framework_diff;
 extern const struct bb_command bb_cmd_framework_export_schema;
 extern const struct bb_command bb_cmd_framework_import_schema;
 extern const struct bb_command bb_cmd_read;
+extern const struct bb_command bb_cmd_submit;
+extern const struct bb_command bb_cmd_preview;
+extern const struct bb_command bb_cmd_submissions;
+extern const struct bb_command bb_cmd_submission_show;
+extern const struct bb_command bb_cmd_submission_raw;
+extern const struct bb_command bb_cmd_report;
+extern const struct bb_command bb_cmd_trace;
+extern const struct bb_command bb_cmd_export;
+extern const struct bb_command bb_cmd_values_refresh;
 
 const struct bb_command *const bb_commands[] = {
 	&bb_cmd_init,
@@ -28,6 +37,15 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_framework_export_schema,
 	&bb_cmd_framework_import_schema,
 	&bb_cmd_read,
+	&bb_cmd_submit,
+	&bb_cmd_preview,
+	&bb_cmd_submissions,
+	&bb_cmd_submission_show,
+	&bb_cmd_submission_raw,
+	&bb_cmd_report,
+	&bb_cmd_trace,
+	&bb_cmd_export,
+	&bb_cmd_values_refresh,
 };
 
 const size_t bb_commands_count = BB_ARRAY_LEN(bb_commands);

@@ -276,7 +276,8 @@ figures(const struct bb_measure_plans *plans, const size_t *run_index,
 			    res->max_submission);
 		}
 	}
-	qsort(out->v + first, out->n - first, sizeof(*out->v), cmp_value);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof(*out->v), cmp_value);
 	for (size_t k = first; k < out->n; k++)
 		if (out->v[k].partner == NULL)
 			initiative_dedup(out, k);

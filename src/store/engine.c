@@ -1207,7 +1207,8 @@ build_result(struct engine *e, struct bb_run_result *out)
 	for (size_t i = 0; i < run->nplans; i++) {
 		struct prun *r = &e->pr[i];
 		struct bb_period *sorted = bb_calloc(r->np ? r->np : 1, sizeof(*sorted));
-		memcpy(sorted, r->periods, r->np * sizeof(*sorted));
+		if (r->np)
+			memcpy(sorted, r->periods, r->np * sizeof(*sorted));
 		qsort(sorted, r->np, sizeof(*sorted), cmp_period);
 		remap[i] = bb_calloc(r->np ? r->np : 1, sizeof(**remap));
 		for (size_t k = 0; k < r->np; k++)

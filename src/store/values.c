@@ -6,7 +6,9 @@
 #include "store/internal.h"
 #include "store/values.h"
 #include "util/bb.h"
+#include "util/hash.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -291,6 +293,73 @@ bb_store_submission_periods(struct bb_store *s, const char *dataset, int64_t as_
 	while ((rc = bb_stmt_step(st)) == BB_STEP_ROW)
 		if ((rc = fn(bb_stmt_text(st, 0), arg)) != BB_OK)
 			break;
+	bb_stmt_free(st);
+	return rc < 0 ? rc : BB_OK;
+}
+
+int
+bb_store_data_digest(struct bb_store *s, int64_t as_of, char out[65])
+{
+	struct bb_sha256 h;
+	struct bb_stmt *st;
+	char line[160];
+	int rc;
+
+	bb_sha256_start(&h);
+	if ((rc = bb_db_prepare(s->db,
+	    "SELECT id, sha256 FROM submission WHERE (?1 = 0 OR id <= ?1)"
+	    " AND (superseded_by IS NULL OR (?1 <> 0 AND superseded_by > ?1))"
+	    " ORDER BY id", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_int64(st, 1, as_of);
+	while ((rc = bb_stmt_step(st)) == BB_STEP_ROW) {
+		int n = snprintf(line, sizeof(line), "submission %lld %s\n",
+		    (long long)bb_stmt_int64(st, 0), bb_stmt_text(st, 1));
+		bb_sha256_update(&h, line, (size_t)n);
+	}
+	bb_stmt_free(st);
+	if (rc < 0)
+		return rc;
+	if ((rc = bb_db_prepare(s->db,
+	    "SELECT count(*), coalesce(sum(record_id * 31 + participant_id), 0)"
+	    " FROM record_participant", &st)) != BB_OK)
+		return rc;
+	if ((rc = bb_stmt_step(st)) == BB_STEP_ROW) {
+		int n = snprintf(line, sizeof(line), "links %lld %lld\n",
+		    (long long)bb_stmt_int64(st, 0), (long long)bb_stmt_int64(st, 1));
+		bb_sha256_update(&h, line, (size_t)n);
+	}
+	bb_stmt_free(st);
+	bb_sha256_finish(&h, out);
+	return rc < 0 ? rc : BB_OK;
+}
+
+int
+bb_store_records_linked(struct bb_store *s, const char *dataset,
+    int (*fn)(const struct bb_linked_record *r, void *arg), void *arg)
+{
+	struct bb_stmt *st;
+	int rc;
+
+	if ((rc = bb_db_prepare(s->db,
+	    "SELECT r.id, r.submission_id, r.source_row, rp.participant_id,"
+	    " r.partner_id, r.period, r.data FROM record r"
+	    " LEFT JOIN record_participant rp ON rp.record_id = r.id"
+	    " WHERE r.dataset_id = ? AND r.active = 1 ORDER BY r.id", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_text(st, 1, dataset);
+	while ((rc = bb_stmt_step(st)) == BB_STEP_ROW) {
+		struct bb_linked_record r;
+		r.id = bb_stmt_int64(st, 0);
+		r.submission_id = bb_stmt_int64(st, 1);
+		r.source_row = bb_stmt_int64(st, 2);
+		r.participant_id = bb_stmt_isnull(st, 3) ? 0 : bb_stmt_int64(st, 3);
+		r.partner = bb_stmt_text(st, 4);
+		r.period = bb_stmt_text(st, 5);
+		r.data = bb_stmt_text(st, 6);
+		if ((rc = fn(&r, arg)) != BB_OK)
+			break;
+	}
 	bb_stmt_free(st);
 	return rc < 0 ? rc : BB_OK;
 }

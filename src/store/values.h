@@ -90,4 +90,22 @@ int bb_store_submission_latest(struct bb_store *s, int64_t *id);
 int bb_store_submission_periods(struct bb_store *s, const char *dataset,
     int64_t as_of, int (*fn)(const char *period, void *arg), void *arg);
 
+/* A content hash (SHA-256, hex) of the data as of submission `as_of` (0:
+ * now): the id and file hash of every current submission and the
+ * participant links, so two reports with the same hash read the same data. */
+int bb_store_data_digest(struct bb_store *s, int64_t as_of, char out[65]);
+
+/* A current record with its participant, for exports. */
+struct bb_linked_record {
+	int64_t id, submission_id, source_row;
+	int64_t participant_id;		/* 0: not linked */
+	const char *partner, *period;
+	const char *data;		/* the canonical JSON object */
+};
+
+/* Each current (active) record of a dataset, in id order.  Strings are
+ * valid during the callback only. */
+int bb_store_records_linked(struct bb_store *s, const char *dataset,
+    int (*fn)(const struct bb_linked_record *r, void *arg), void *arg);
+
 #endif
