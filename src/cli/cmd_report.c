@@ -249,13 +249,12 @@ print_compare(FILE *o, json_t *c)
 		char *vb = json_dumps(json_object_get(x, "b") ? json_object_get(x, "b") :
 		    json_null(), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 		json_t *p = json_object_get(x, "partner"), *by = json_object_get(x, "by");
-		fprintf(o, "  %s %s %s%s%s%s: %s -> %s\n", json_string_value(
+		fprintf(o, "  %s %s %s%s%s%s%s: %s -> %s\n", json_string_value(
 		    json_object_get(x, "indicator")), json_string_value(json_object_get(x,
 		    "period")), json_is_string(p) ? json_string_value(p) : "all partners",
 		    by ? " " : "", by ? json_string_value(by) : "", by ? "=" : "",
+		    by ? json_string_value(json_object_get(x, "group")) : "",
 		    va ? va : "", vb ? vb : "");
-		if (by)
-			(void)0;
 		free(va);
 		free(vb);
 	}

@@ -130,7 +130,7 @@ bb_measure_locate(const struct bb_fw_text *text, const struct bb_loc *start,
 		if (j < len)
 			step(s, &j, &l, &cc);
 	}
-	while (j < len && (s[j] == '\n' || s[j] == ' ') && expr[k] != s[j])
+	while (j < len && expr[k] && s[j] != expr[k] && skippable(s[j]))
 		step(s, &j, &l, &cc);
 	*line = l;
 	*col = cc;
