@@ -10,7 +10,7 @@
 # Objects go to build/ (release) and build/san/ (sanitized, for tests).
 
 CC      ?= cc
-PKGS    := sqlite3 jansson libfyaml libmicrohttpd libzip expat xlsxwriter libutf8proc libsodium libpq
+PKGS    := sqlite3 jansson libfyaml libmicrohttpd libzip expat xlsxwriter libutf8proc libsodium libpq libcrypto
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -fno-common -fstack-protector-strong
 STD     := -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700

@@ -35,21 +35,14 @@ findings_json(const struct bb_findings *f)
 	return a;
 }
 
-/* "3 errors, 2 warnings" (with a note of findings not shown). */
-static void
-print_summary(FILE *out, const struct bb_findings *f)
-{
-	fprintf(out, "%zu error%s, %zu warning%s\n", f->errors,
-	    f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
-	if (f->dropped)
-		fprintf(out, "(%zu more findings not shown)\n", f->dropped);
-}
-
+/* Every finding (and a note of those not kept), then "3 errors, 2
+ * warnings". */
 static void
 print_findings(FILE *out, const struct bb_findings *f)
 {
 	bb_findings_print(f, out);
-	print_summary(out, f);
+	fprintf(out, "%zu error%s, %zu warning%s\n", f->errors,
+	    f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
 }
 
 /* Open the store for a command that needs it only for some arguments. */
@@ -221,13 +214,6 @@ run_apply(struct bb_ctx *ctx)
 			goto out;
 		}
 	}
-	if (!created && version != latest) {
-		rc = bb_ctx_fail(ctx, BB_ERR_CONFLICT, "%s is identical to framework "
-		    "version %lld, but the current version is %lld; going back to an "
-		    "earlier version is not supported yet", path, (long long)version,
-		    (long long)latest);
-		goto out;
-	}
 	if (ctx->json)
 		bb_ctx_emit_json(ctx, json_pack("{s:s, s:b, s:I, s:s, s:I, s:o}",
 		    "file", path, "applied", created, "version", (json_int_t)version,
@@ -256,7 +242,8 @@ const struct bb_command bb_cmd_framework_apply = {
 	    "(its number, the SHA-256 of its canonical form, the file as applied) and\n"
 	    "sets the initiative's name from it, in one transaction. Applying the\n"
 	    "same content again (whatever its comments or layout) stores nothing and\n"
-	    "says 'framework unchanged: version N'.",
+	    "says 'framework unchanged: version N'. Content equal to an earlier\n"
+	    "version (going back) is stored as a new version.",
 	.opts = NULL,
 	.min_args = 1, .max_args = 1,
 	.flags = BB_CMD_STORE | BB_CMD_JSON,

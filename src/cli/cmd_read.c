@@ -235,6 +235,15 @@ run_read(struct bb_ctx *ctx)
 			keys = unique_keys(h);
 			nkeys = h->ncells;
 		}
+		/* A row's warnings go out just before it, at a line's start. */
+		if (!csv)
+			bb_buf_puts(&b, nrows ? ",\n" : "\n");
+		if (b.len >= 65536 || f.n > shown) {
+			fwrite(b.data, 1, b.len, ctx->out);
+			bb_buf_reset(&b);
+		}
+		if (f.n > shown)
+			show(ctx, &f, &shown, false);
 		if (csv) {
 			for (size_t i = 0; i < h->ncells; i++) {
 				if (i)
@@ -244,7 +253,7 @@ run_read(struct bb_ctx *ctx)
 			}
 			bb_buf_putc(&b, '\n');
 		} else {
-			bb_buf_puts(&b, nrows ? ",\n  {" : "\n  {");
+			bb_buf_puts(&b, "  {");
 			for (size_t i = 0; i < nkeys; i++) {
 				if (i)
 					bb_buf_puts(&b, ", ");
@@ -258,12 +267,6 @@ run_read(struct bb_ctx *ctx)
 			bb_buf_putc(&b, '}');
 		}
 		nrows++;
-		if (b.len >= 65536) {
-			fwrite(b.data, 1, b.len, ctx->out);
-			bb_buf_reset(&b);
-		}
-		if (f.n > shown)
-			show(ctx, &f, &shown, false);
 		bb_progress_update(&prog, bb_reader_offset(r));
 	}
 	bb_progress_finish(&prog);

@@ -143,7 +143,8 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 	fprintf(o, "  rows       %llu read, %llu accepted, %llu refused%s\n",
 	    (unsigned long long)r->rows_read, (unsigned long long)r->rows_accepted,
 	    (unsigned long long)r->rows_refused,
-	    r->rows_refused && r->policy && strcmp(r->policy, "quarantine_rows") == 0 ?
+	    r->rows_refused && r->policy && strcmp(r->policy, "quarantine_rows") == 0 &&
+	    (r->outcome == BB_OUTCOME_PARTIAL || r->outcome == BB_OUTCOME_PREVIEW_PARTIAL) ?
 	    " (kept in quarantine)" : "");
 	fprintf(o, "  framework  version %lld%s%.12s\n", (long long)r->framework_version,
 	    r->crosswalk_sha256 ? ", crosswalk " : "",

@@ -21,6 +21,8 @@ extern const struct bb_command bb_cmd_preview;
 extern const struct bb_command bb_cmd_submissions;
 extern const struct bb_command bb_cmd_submission_show;
 extern const struct bb_command bb_cmd_submission_raw;
+extern const struct bb_command bb_cmd_link_files;
+extern const struct bb_command bb_cmd_encode;
 extern const struct bb_command bb_cmd_report;
 extern const struct bb_command bb_cmd_trace;
 extern const struct bb_command bb_cmd_export;
@@ -42,6 +44,8 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_submissions,
 	&bb_cmd_submission_show,
 	&bb_cmd_submission_raw,
+	&bb_cmd_link_files,
+	&bb_cmd_encode,
 	&bb_cmd_report,
 	&bb_cmd_trace,
 	&bb_cmd_export,

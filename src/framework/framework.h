@@ -135,7 +135,8 @@ struct bb_field {
 	char *description;
 	enum bb_field_type type;
 	char *code_list;	/* id, for BB_FT_CODE */
-	const struct bb_code_list *codes;	/* resolved code_list, or NULL */
+	const struct bb_code_list *codes;	/* resolved code_list (the first of
+					   that id), or NULL */
 	bool required;
 	bool unique;		/* unique within one submission */
 	bool personal;		/* personal data: never leaves the backbone */
@@ -143,7 +144,7 @@ struct bb_field {
 	/* Range: numbers for integer/decimal, ISO dates for date. */
 	bool has_min, has_max;
 	double min, max;
-	char *min_date, *max_date;
+	char *min_date, *max_date;	/* date fields: "YYYY-MM-DD" or NULL */
 	char *pattern;		/* POSIX extended regex the whole value must match */
 	int64_t max_length;	/* 0 = no limit beyond the reader's cap */
 	struct bb_missing_code *missing;	/* missing-value codes of this field */
@@ -163,7 +164,7 @@ struct bb_rule {
 	enum bb_rule_op op;
 	char *right;		/* field name, or literal when right_is_literal */
 	bool right_is_literal;
-	char *message;		/* for people; defaults from the text */
+	char *message;		/* for people; the assert text when not given */
 	bool warning;		/* severity warning instead of error */
 	struct bb_loc loc;
 };
@@ -234,7 +235,7 @@ struct bb_xw_split {		/* one partner column into several fields */
 struct bb_xw_join {		/* several partner columns into one field */
 	char **columns;
 	size_t ncolumns;
-	char *separator;
+	char *separator;	/* " " when not given */
 	char *into;
 	struct bb_loc loc;
 };
@@ -249,7 +250,7 @@ struct bb_crosswalk {
 	char *dataset;
 	char *sheet;		/* XLSX: the sheet to read, or NULL for the first */
 	char *file;		/* ZIP bundles: the member file name, or NULL */
-	char *format;		/* "csv", "xlsx", "json", or NULL to detect */
+	char *format;		/* "csv", "xlsx", "json", "jsonl", "zip", or NULL to detect */
 	char *encoding;		/* "utf-8", "windows-1252", or NULL to detect */
 	struct bb_xw_column *columns;
 	size_t ncolumns;
@@ -297,10 +298,10 @@ struct bb_indicator {
 	char **terms;		/* glossary terms cited */
 	size_t nterms;
 	char *unit;		/* "percent", "people", "days", ... */
-	enum bb_direction direction;
-	enum bb_rba category;
-	enum bb_cadence cadence;
-	char **disaggregations;	/* field names or derived bands ("age_band") */
+	enum bb_direction direction;	/* required in the file */
+	enum bb_rba category;		/* required in the file */
+	enum bb_cadence cadence;	/* 0 when not given (a SMART warning) */
+	char **disaggregations;	/* field names (of some dataset) */
 	size_t ndisaggregations;
 	bool has_baseline;
 	char *baseline_period;
@@ -352,7 +353,7 @@ struct bb_calendar {
 };
 
 struct bb_confidentiality {
-	int min_cell_size;	/* smallest count shown outside the backbone */
+	int min_cell_size;	/* smallest count shown outside the backbone (11) */
 	char **restricted_fields;	/* field names that never leave the backbone */
 	size_t nrestricted;
 	struct bb_loc loc;
@@ -376,7 +377,7 @@ struct bb_decision_right {
 	char *action;		/* "framework_change", "indicator_change", "crosswalk_change", "publish" */
 	char **approvers;	/* body ids */
 	size_t napprovers;
-	enum bb_vote_rule rule;
+	enum bb_vote_rule rule;	/* BB_VOTE_MAJORITY when not given */
 	struct bb_loc loc;
 };
 
@@ -431,6 +432,7 @@ int bb_framework_load_file(const char *path, struct bb_framework **out,
 /* The same from bytes in memory; `name` is used as the file in messages. */
 int bb_framework_load_buffer(const char *name, const char *data, size_t len,
     struct bb_framework **out, struct bb_findings *findings);
+/* Free a framework and everything it owns (one arena).  Accepts NULL. */
 void bb_framework_free(struct bb_framework *fw);
 /* Read a framework file's bytes (at most BB_FW_MAX_BYTES) into *data
  * (caller frees; NUL-terminated) and *len.  A file that cannot be read or
@@ -468,6 +470,7 @@ struct bb_fw_diff {
  * elements with ids are matched by id, not by position.  BB_ERR_INPUT when
  * either text is not JSON. */
 int bb_framework_diff(const char *before, const char *after, struct bb_fw_diff *out);
+/* Free the changes of a diff and empty it.  Accepts NULL. */
 void bb_fw_diff_free(struct bb_fw_diff *d);
 
 /* --- Frictionless Table Schema (framework/tableschema.c) --------------- */
@@ -516,9 +519,11 @@ bool bb_fw_is_missing(const struct bb_field *f, const char *value);
 bool bb_fw_valid_field_name(const char *s);
 bool bb_fw_valid_id(const char *s);
 
-/* Names of enum values as written in the file ("how_much", "quarterly"...). */
+/* Names of enum values as written in the file ("how_much", "quarterly"...);
+ * "?" for a value out of range. */
 const char *bb_field_type_name(enum bb_field_type t);
 const char *bb_identity_role_name(enum bb_identity_role r);
+/* "birth_date" -> BB_ID_BIRTH_DATE; BB_ERR_INPUT for an unknown name. */
 int bb_identity_role_parse(const char *s, enum bb_identity_role *out);
 const char *bb_sharing_name(enum bb_sharing s);
 const char *bb_direction_name(enum bb_direction d);

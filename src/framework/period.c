@@ -82,9 +82,24 @@ void
 bb_date_format(int32_t day, char out[11])
 {
 	int y, m, d;
+	unsigned uy, um, ud;
+
+	/* By hand: this runs for every date of every record. */
 	bb_date_to_ymd(day, &y, &m, &d);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
-	    (unsigned)m % 100u, (unsigned)d % 100u);
+	uy = (unsigned)y % 10000u;
+	um = (unsigned)m % 100u;
+	ud = (unsigned)d % 100u;
+	out[0] = (char)('0' + uy / 1000);
+	out[1] = (char)('0' + uy / 100 % 10);
+	out[2] = (char)('0' + uy / 10 % 10);
+	out[3] = (char)('0' + uy % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + um / 10);
+	out[6] = (char)('0' + um % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + ud / 10);
+	out[9] = (char)('0' + ud % 10);
+	out[10] = '\0';
 }
 
 static int32_t

@@ -23,7 +23,8 @@
  * only when a finding needs it, from the line's start or the chunk's.
  *
  * The delimiter is the most frequent of , ; TAB | outside quotes in the
- * header line (ties in that order; none: comma), unless opts->delimiter.
+ * header line (ties in that order; none: comma), unless opts->delimiter or
+ * a first line "sep=;" as Excel writes it (that line is then skipped).
  * Blank rows (every cell empty) are skipped: silently at the end of the
  * file, with a warning elsewhere.  Rows with fewer cells than the header are
  * padded with NULL cells, rows with more keep them; both are warned about
@@ -751,66 +752,36 @@ next_nonblank(struct bb_reader *r, struct csv *cs)
 	return 1;
 }
 
-struct name {
-	const char *p;
-	size_t len, col;
-};
-
-static int
-cmp_name(const void *a, const void *b)
+/* Whether the text starts with Excel's "sep=X" line; if so, skip it. */
+static bool
+sep_line(struct csv *cs, char *sep)
 {
-	const struct name *x = a, *y = b;
-	size_t ml = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->p, y->p, ml);
+	const unsigned char *p = cs->raw + cs->rawpos;
+	size_t n = cs->rawlen - cs->rawpos, k;
 
-	if (c != 0)
-		return c;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return x->col < y->col ? -1 : x->col > y->col;
-}
-
-/* Warn about header names that are empty or repeated. */
-static void
-check_header(struct bb_reader *r)
-{
-	const struct bb_rowbuf *h = &r->hdr;
-	struct name *v = bb_calloc(h->n, sizeof(*v));
-	size_t *dupof = bb_calloc(h->n, sizeof(*dupof));
-	char q[192];
-
-	for (size_t i = 0; i < h->n; i++) {
-		v[i].p = h->cells[i];
-		v[i].len = h->lens[i];
-		v[i].col = i;
-	}
-	qsort(v, h->n, sizeof(*v), cmp_name);
-	for (size_t i = 1, first = 0; i < h->n; i++) {
-		if (v[i].len == v[first].len &&
-		    memcmp(v[i].p, v[first].p, v[i].len) == 0)
-			dupof[v[i].col] = v[first].col + 1;
-		else
-			first = i;
-	}
-	for (size_t i = 0; i < h->n; i++) {
-		if (h->lens[i] == 0)
-			bb_reader_warn(r, h->row.line, 0, "empty-header",
-			    "column %zu has no name", i + 1);
-		else if (dupof[i]) {
-			bb_reader_quote(h->cells[i], h->lens[i], q, sizeof(q));
-			bb_reader_warn(r, h->row.line, 0, "duplicate-header",
-			    "column %zu repeats the name '%s' of column %zu",
-			    i + 1, q, dupof[i]);
-		}
-	}
-	free(v);
-	free(dupof);
+	if (cs->mode == DEC_ICONV && !cs->cp1252)
+		return false;
+	if (n < 5 || strncasecmp((const char *)p, "sep=", 4) != 0 ||
+	    p[4] < 0x20 || p[4] >= 0x7f || p[4] == '"')
+		return false;
+	if (n == 5)
+		k = 5;
+	else if (p[5] == '\n')
+		k = 6;
+	else if (p[5] == '\r')
+		k = n > 6 && p[6] == '\n' ? 7 : 6;
+	else
+		return false;
+	*sep = (char)p[4];
+	cs->rawpos += k;
+	return true;
 }
 
 static int
 csv_open(struct bb_reader *r)
 {
 	struct csv *cs = bb_calloc(1, sizeof(*cs));
+	char sep;
 	int rc;
 
 	r->st = cs;
@@ -819,7 +790,11 @@ csv_open(struct bb_reader *r)
 		return rc;
 	if ((rc = read_raw(r, cs)) != BB_OK)
 		return rc;
-	if (r->opts.delimiter != 0)
+	if (sep_line(cs, &sep)) {
+		/* Excel's "sep=;" line names the delimiter and is not data. */
+		set_delimiter(cs, r->opts.delimiter ? r->opts.delimiter : sep);
+		cs->line = 2;
+	} else if (r->opts.delimiter != 0)
 		set_delimiter(cs, r->opts.delimiter);
 	else if (cs->mode == DEC_ICONV && !cs->cp1252) {
 		/* Not ASCII-compatible (UTF-16): look at the decoded text. */
@@ -839,7 +814,7 @@ csv_open(struct bb_reader *r)
 	bb_rowbuf_swap(&r->hdr, &r->row);
 	bb_rowbuf_finish(&r->hdr, cs->rowno, cs->rec_line);
 	cs->ncols = r->hdr.n;
-	check_header(r);
+	bb_reader_check_header(r);
 	return BB_OK;
 }
 

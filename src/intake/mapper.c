@@ -711,6 +711,58 @@ uniq_seen(struct bb_mapper *m, size_t fi, const char *v, size_t n, uint64_t row,
 	return false;
 }
 
+/* Append a 64-bit integer in decimal. */
+static void
+put_int(struct bb_buf *b, int64_t v)
+{
+	char tmp[24];
+	int i = 23;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	tmp[i] = '\0';
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		tmp[--i] = '-';
+	bb_buf_append(b, tmp + i, (size_t)(23 - i));
+}
+
+/* Is s a number as JSON writes them (-?digits[.digits][e[+-]digits], no
+ * leading zeros)?  Then it is kept as the partner wrote it. */
+static bool
+json_number(const char *s)
+{
+	const char *p = s;
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return false;
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return false;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0';
+}
+
 static void
 fmt_num(double v, char *buf, size_t n)
 {
@@ -921,7 +973,7 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 			if (s->has_scale) {
 				v->i = (int64_t)llround((double)v->i * s->scale);
 				bb_buf_reset(t);
-				bb_buf_printf(t, "%lld", (long long)v->i);
+				put_int(t, v->i);
 			}
 			v->d = (double)v->i;
 			break;
@@ -932,8 +984,9 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				*ok = false;
 				continue;
 			}
-			if (s->has_scale) {
-				v->d *= s->scale;
+			if (s->has_scale || !json_number(tv)) {
+				if (s->has_scale)
+					v->d *= s->scale;
 				fmt_num(v->d, num, sizeof(num));
 				bb_buf_reset(t);
 				bb_buf_puts(t, num);
@@ -954,6 +1007,13 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				bb_date_format(v->day, iso);
 				bb_buf_reset(t);
 				bb_buf_puts(t, iso);
+				/* A placeholder date written in the partner's
+				 * format (01.01.1900) is missing too. */
+				if (is_missing(f, iso)) {
+					v->missing_code = true;
+					any_missing = true;
+					continue;
+				}
 			}
 			break;
 		case BB_FT_BOOLEAN:
@@ -1054,11 +1114,11 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 		bb_buf_putc(json, ':');
 		switch (f->type) {
 		case BB_FT_INTEGER:
-			bb_buf_printf(json, "%lld", (long long)v->i);
+			put_int(json, v->i);
 			break;
 		case BB_FT_DECIMAL:
-			fmt_num(v->d, num, sizeof(num));
-			bb_buf_puts(json, num);
+			/* The text is already a canonical JSON number. */
+			bb_buf_append(json, m->text[fi].data, m->text[fi].len);
 			break;
 		case BB_FT_BOOLEAN:
 			bb_buf_puts(json, v->b ? "true" : "false");

@@ -182,6 +182,63 @@ bb_reader_quote(const char *s, size_t n, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
+/* --- header checks -------------------------------------------------- */
+
+struct name {
+	const char *p;
+	size_t len, col;
+};
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	const struct name *x = a, *y = b;
+	size_t ml = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->p, y->p, ml);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+void
+bb_reader_check_header(struct bb_reader *r)
+{
+	const struct bb_rowbuf *h = &r->hdr;
+	struct name *v = bb_calloc(h->n, sizeof(*v));
+	size_t *dupof = bb_calloc(h->n, sizeof(*dupof));
+	char q[192];
+
+	for (size_t i = 0; i < h->n; i++) {
+		v[i].p = h->cells[i];
+		v[i].len = h->lens[i];
+		v[i].col = i;
+	}
+	qsort(v, h->n, sizeof(*v), cmp_name);
+	for (size_t i = 1, first = 0; i < h->n; i++) {
+		if (v[i].len == v[first].len &&
+		    memcmp(v[i].p, v[first].p, v[i].len) == 0)
+			dupof[v[i].col] = v[first].col + 1;
+		else
+			first = i;
+	}
+	for (size_t i = 0; i < h->n; i++) {
+		if (h->lens[i] == 0)
+			bb_reader_warn(r, h->row.line, 0, "empty-header",
+			    "column %zu has no name", i + 1);
+		else if (dupof[i]) {
+			bb_reader_quote(h->cells[i], h->lens[i], q, sizeof(q));
+			bb_reader_warn(r, h->row.line, 0, "duplicate-header",
+			    "column %zu repeats the name '%s' of column %zu",
+			    i + 1, q, dupof[i]);
+		}
+	}
+	free(v);
+	free(dupof);
+}
+
 /* --- input --------------------------------------------------------------- */
 
 int

@@ -37,6 +37,7 @@ struct zip_file;
 #define BB_DEFAULT_MAX_UNCOMPRESSED ((uint64_t)2 << 30)
 #define BB_ZIP_MAX_RATIO 200			/* inflated : compressed, past 1 MiB */
 #define BB_ZIP_RATIO_FLOOR ((uint64_t)1 << 20)
+#define BB_ZIP_MAX_ENTRIES 10000			/* files in one archive */
 
 struct bb_rowbuf {
 	char *data;		/* every cell and its NUL */
@@ -187,6 +188,10 @@ bool bb_zip_has(struct bb_reader *r, const char *name);
 /* Read a whole (small) member into out, capped at max bytes. */
 int bb_zip_read_all(struct bb_reader *r, const char *name, size_t max,
     struct bb_buf *out);
+
+/* Warn about header names (r->hdr) that are empty or repeated; the line
+ * is the header's. */
+void bb_reader_check_header(struct bb_reader *r);
 
 /* A short, printable form of outside text for messages: at most 40
  * characters, cut on a UTF-8 boundary, "..." when cut.  Into out. */

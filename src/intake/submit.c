@@ -13,6 +13,7 @@
 #include "util/hash.h"
 #include "util/progress.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,188 @@ take_findings(struct bb_receipt *r, struct bb_findings *f, size_t *from)
 	*from = f->n;
 }
 
+/* --- the two-thread pipeline ------------------------------------------------ */
+
+#define BATCH_ROWS 2048
+#define BATCH_BYTES (4u << 20)
+#define NBATCH 4
+
+struct batch {
+	struct bb_buf bytes;		/* the rows' JSON texts, one after another */
+	size_t n;
+	uint64_t row[BATCH_ROWS];
+	size_t off[BATCH_ROWS];
+	size_t len[BATCH_ROWS];
+	bool quarantined[BATCH_ROWS];
+};
+
+struct producer {
+	struct bb_reader *rd;
+	struct bb_mapper *mp;
+	struct bb_receipt *r;
+	struct bb_findings *rf;
+	size_t *seen;
+	struct bb_progress *prog;
+	bool quarantine;	/* keep refused rows' cells */
+	bool inline_only;	/* preview: no consumer */
+	bool read_failed;
+	/* hand-over between the threads */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch batches[NBATCH];
+	int full[NBATCH], nfull, fhead;	/* queue of filled batches */
+	int freeq[NBATCH], nfree;	/* stack of empty batches */
+	bool done;		/* producer finished */
+	bool stop;		/* consumer failed: producer stops */
+};
+
+static struct batch *
+take_free(struct producer *p)
+{
+	struct batch *b = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (p->nfree == 0 && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!p->stop)
+		b = &p->batches[p->freeq[--p->nfree]];
+	pthread_mutex_unlock(&p->mu);
+	if (b) {
+		b->n = 0;
+		bb_buf_reset(&b->bytes);
+	}
+	return b;
+}
+
+static void
+hand_over(struct producer *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	p->full[(p->fhead + p->nfull) % NBATCH] = (int)(b - p->batches);
+	p->nfull++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The first half: read, crosswalk, validate; batches of canonical records
+ * (and quarantined rows) for the writer. */
+static void *
+produce(void *arg)
+{
+	struct producer *p = arg;
+	struct bb_receipt *r = p->r;
+	struct bb_buf json;
+	struct batch *b = NULL;
+	const struct bb_row *row;
+
+	bb_buf_init(&json, 64u << 20);
+	for (;;) {
+		bool ok;
+		int nr = bb_reader_next(p->rd, &row);
+		if (p->rf->n > *p->seen)
+			take_findings(r, p->rf, p->seen);
+		if (nr == 0)
+			break;
+		if (nr < 0) {
+			if (r->problems.errors == 0)
+				bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL,
+				    NULL, "file", "%s cannot be read to its end", r->file_name);
+			p->read_failed = true;
+			break;
+		}
+		r->rows_read++;
+		bb_mapper_row(p->mp, row, &json, &r->problems, &ok);
+		if (ok)
+			r->rows_accepted++;
+		else {
+			r->rows_refused++;
+			if (!p->quarantine)
+				goto next;
+			bb_mapper_raw_json(p->mp, row, &json);
+		}
+		if (p->inline_only)
+			goto next;
+		if (b == NULL && (b = take_free(p)) == NULL)
+			break;
+		b->row[b->n] = row->row;
+		b->off[b->n] = b->bytes.len;
+		b->len[b->n] = json.len;
+		b->quarantined[b->n] = !ok;
+		if (bb_buf_append(&b->bytes, json.data, json.len) != BB_OK) {
+			p->read_failed = true;
+			break;
+		}
+		b->n++;
+		if (b->n == BATCH_ROWS || b->bytes.len >= BATCH_BYTES) {
+			hand_over(p, b);
+			b = NULL;
+		}
+next:
+		if ((r->rows_read & 4095) == 0)
+			bb_progress_update(p->prog, bb_reader_offset(p->rd));
+	}
+	if (b != NULL)
+		hand_over(p, b);
+	bb_buf_free(&json);
+	pthread_mutex_lock(&p->mu);
+	p->done = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* The second half, on the calling thread: write each batch. */
+static int
+run_pipeline(struct producer *p, struct bb_record_writer *w)
+{
+	pthread_t th;
+	int rc = BB_OK;
+
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (int i = 0; i < NBATCH; i++) {
+		bb_buf_init(&p->batches[i].bytes, 64u << 20);
+		p->freeq[p->nfree++] = i;
+	}
+	if (pthread_create(&th, NULL, produce, p) != 0) {
+		rc = BB_ERR_INTERNAL;	/* the system refused a thread */
+		goto out;
+	}
+	for (;;) {
+		struct batch *b;
+		pthread_mutex_lock(&p->mu);
+		while (p->nfull == 0 && !p->done)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->nfull == 0) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		b = &p->batches[p->full[p->fhead]];
+		p->fhead = (p->fhead + 1) % NBATCH;
+		p->nfull--;
+		pthread_mutex_unlock(&p->mu);
+		for (size_t i = 0; i < b->n && rc == BB_OK; i++) {
+			const char *j = b->bytes.data + b->off[i];
+			if (b->quarantined[i])
+				rc = bb_store_quarantine_add(w, b->row[i], j, b->len[i]);
+			else
+				rc = bb_store_record_add(w, b->row[i], j, b->len[i], NULL);
+		}
+		pthread_mutex_lock(&p->mu);
+		p->freeq[p->nfree++] = (int)(b - p->batches);
+		if (rc != BB_OK)
+			p->stop = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	pthread_join(th, NULL);
+out:
+	for (int i = 0; i < NBATCH; i++)
+		bb_buf_free(&p->batches[i].bytes);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	return rc;
+}
+
 static int
 finish_submission(struct bb_store *st, struct bb_receipt *r, int64_t id)
 {
@@ -112,10 +295,8 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	struct bb_mapper *mp = NULL;
 	struct bb_record_writer *w = NULL;
 	struct bb_findings rf;
-	struct bb_buf json, raw;
 	struct bb_progress prog;
 	struct bb_period per;
-	const struct bb_row *row;
 	size_t seen = 0;
 	bool intx = false;
 	int rc = BB_OK;
@@ -126,8 +307,6 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	r->file_name = bb_strdup(req->file_name ? req->file_name : req->path);
 	r->framework_version = fw_version;
 	bb_findings_init(&rf);
-	bb_buf_init(&json, 64u << 20);
-	bb_buf_init(&raw, 64u << 20);
 
 	partner = bb_fw_partner(fw, req->partner);
 	if (partner == NULL) {
@@ -254,42 +433,29 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 			goto out;
 	}
 
+	/* Read, map and validate on one thread; write on this one.  The two
+	 * halves cost about the same, and the machine has two cores. */
+	struct producer pr;
+	memset(&pr, 0, sizeof(pr));
+	pr.rd = rd;
+	pr.mp = mp;
+	pr.r = r;
+	pr.rf = &rf;
+	pr.seen = &seen;
+	pr.quarantine = ds->policy == BB_POLICY_QUARANTINE_ROWS && w != NULL;
 	bb_progress_start(&prog, r->file_name, bb_reader_size(rd));
-	for (;;) {
-		bool ok;
-		int nr = bb_reader_next(rd, &row);
-		if (rf.n > seen)
-			take_findings(r, &rf, &seen);
-		if (nr == 0)
-			break;
-		if (nr < 0) {
-			if (r->problems.errors == 0)
-				bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL,
-				    NULL, "file", "%s cannot be read to its end", r->file_name);
-			r->outcome = BB_OUTCOME_REFUSED;
-			rc = BB_ERR_INPUT;
-			break;
-		}
-		r->rows_read++;
-		bb_mapper_row(mp, row, &json, &r->problems, &ok);
-		if (ok) {
-			r->rows_accepted++;
-			if (w && (rc = bb_store_record_add(w, row->row, json.data,
-			    json.len, NULL)) != BB_OK)
-				break;
-		} else {
-			r->rows_refused++;
-			if (w && ds->policy == BB_POLICY_QUARANTINE_ROWS) {
-				bb_mapper_raw_json(mp, row, &raw);
-				if ((rc = bb_store_quarantine_add(w, row->row, raw.data,
-				    raw.len)) != BB_OK)
-					break;
-			}
-		}
-		if ((r->rows_read & 4095) == 0)
-			bb_progress_update(&prog, bb_reader_offset(rd));
-	}
+	pr.prog = &prog;
+	if (w == NULL) {
+		/* Preview: nothing to write, so no second thread. */
+		pr.inline_only = true;
+		produce(&pr);
+	} else
+		rc = run_pipeline(&pr, w);
 	bb_progress_finish(&prog);
+	if (pr.read_failed) {
+		r->outcome = BB_OUTCOME_REFUSED;
+		rc = BB_ERR_INPUT;
+	}
 	if (rc != BB_OK)
 		goto out;
 
@@ -330,8 +496,6 @@ out:
 	bb_mapper_free(mp);
 	bb_reader_free(rd);
 	bb_findings_free(&rf);
-	bb_buf_free(&json);
-	bb_buf_free(&raw);
 	if (rc != BB_OK && rc != BB_ERR_INPUT && r->outcome != BB_OUTCOME_REFUSED) {
 		r->outcome = BB_OUTCOME_REFUSED;
 		bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL, NULL,

@@ -1083,6 +1083,7 @@ xlsx_open(struct bb_reader *r)
 	bb_rowbuf_swap(&r->hdr, &r->row);
 	bb_rowbuf_finish(&r->hdr, x->rownum, x->rownum);
 	x->ncols = r->hdr.n;
+	bb_reader_check_header(r);
 	return BB_OK;
 }
 

@@ -8,7 +8,8 @@
  * BB_ZIP_MAX_RATIO (members under BB_ZIP_RATIO_FLOOR are exempt from the
  * ratio); while it inflates, the bytes actually produced are counted against
  * the same caps and the declared size, since a header can lie.  Encrypted
- * members are refused.  A truncated or damaged archive is refused when
+ * members are refused, and so are archives of more than BB_ZIP_MAX_ENTRIES
+ * files.  A truncated or damaged archive is refused when
  * opened, with libzip's reason.
  */
 #include "intake/reader_impl.h"
@@ -25,8 +26,15 @@ bb_zip_open(struct bb_reader *r)
 	zip_error_t ze;
 
 	r->zip = zip_open(r->path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
-	if (r->zip != NULL)
-		return BB_OK;
+	if (r->zip != NULL) {
+		if (zip_get_num_entries(r->zip, 0) <= BB_ZIP_MAX_ENTRIES)
+			return BB_OK;
+		bb_reader_error(r, 0, 0, "zip-too-big", "the archive holds more "
+		    "than %d files", BB_ZIP_MAX_ENTRIES);
+		zip_discard(r->zip);
+		r->zip = NULL;
+		return BB_ERR_LIMIT;
+	}
 	zip_error_init_with_code(&ze, err);
 	if (err == ZIP_ER_OPEN || err == ZIP_ER_READ || err == ZIP_ER_NOENT)
 		bb_reader_error(r, 0, 0, "open-failed", "cannot open: %s",

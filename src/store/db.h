@@ -54,9 +54,15 @@ int bb_db_prepare(struct bb_db *db, const char *sql, struct bb_stmt **out);
 void bb_stmt_free(struct bb_stmt *st);
 /* Make the statement ready to run again; bindings are cleared. */
 int bb_stmt_reset(struct bb_stmt *st);
+/* Ready to run again, keeping the bindings (for bulk inserts that rebind
+ * only what changes). */
+int bb_stmt_rerun(struct bb_stmt *st);
 /* Parameters are 1-based. Text and blob are copied. */
 int bb_stmt_bind_text(struct bb_stmt *st, int i, const char *s);
 int bb_stmt_bind_textn(struct bb_stmt *st, int i, const char *s, size_t n);
+/* Bind without copying: s must stay valid and unchanged until the statement
+ * is reset or stepped to completion. */
+int bb_stmt_bind_static(struct bb_stmt *st, int i, const char *s, size_t n);
 int bb_stmt_bind_int64(struct bb_stmt *st, int i, int64_t v);
 int bb_stmt_bind_double(struct bb_stmt *st, int i, double v);
 int bb_stmt_bind_blob(struct bb_stmt *st, int i, const void *p, size_t n);

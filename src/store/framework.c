@@ -35,8 +35,11 @@ bb_store_framework_put(struct bb_store *s, const char *sha256,
 	*created = false;
 	if ((rc = bb_db_begin(s->db)) != BB_OK)
 		return rc;
+	/* Unchanged when the latest version has this content; content equal
+	 * to an older version (going back) is a new version. */
 	rc = bb_db_query_int64(s->db,
-	    "SELECT version FROM framework_version WHERE sha256 = ?", sha256,
+	    "SELECT version FROM framework_version WHERE sha256 = ? AND version ="
+	    " (SELECT max(version) FROM framework_version)", sha256,
 	    version, &found);
 	if (rc != BB_OK || found)
 		goto out;

@@ -17,12 +17,13 @@ static const char m1_foundation[] =
     ");"
     "CREATE TABLE framework_version ("
     "  version INTEGER PRIMARY KEY,"
-    "  sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
     "  source_name TEXT NOT NULL,"
     "  source BLOB NOT NULL,"
     "  canonical TEXT NOT NULL,"
     "  applied_at TEXT NOT NULL"
-    ");";
+    ");"
+    "CREATE INDEX framework_version_sha256 ON framework_version (sha256);";
 
 /* Submissions: raw bytes kept in chunks addressed by SHA-256, one row per
  * stored submission, its problems, its canonical records (values as a JSON

@@ -59,8 +59,10 @@ struct bb_fw_version {
 
 void bb_fw_version_clear(struct bb_fw_version *v);
 
-/* Store a new version unless one with the same sha256 exists.  Sets
- * *version to the new or existing number and *created accordingly. */
+/* Store a new version unless the latest version has the same sha256 (then
+ * nothing changes).  Content equal to an older version is stored as a new
+ * version: going back is a change too.  Sets *version to the new or latest
+ * number and *created accordingly. */
 int bb_store_framework_put(struct bb_store *s, const char *sha256,
     const char *source_name, const char *source, size_t source_len,
     const char *canonical, int64_t *version, bool *created);

@@ -430,6 +430,7 @@ struct bb_record_writer {
 	struct bb_stmt *quar;
 	int64_t submission;
 	char *dataset, *partner, *period;
+	bool bound;
 };
 
 int
@@ -465,13 +466,18 @@ bb_store_record_add(struct bb_record_writer *w, uint64_t source_row,
 {
 	int rc;
 
-	bb_stmt_reset(w->rec);
-	bb_stmt_bind_int64(w->rec, 1, w->submission);
+	/* Bulk path: the constant columns stay bound (static: they live in
+	 * the writer), the row's values are bound without copying. */
+	bb_stmt_rerun(w->rec);
+	if (!w->bound) {
+		bb_stmt_bind_int64(w->rec, 1, w->submission);
+		bb_stmt_bind_static(w->rec, 3, w->dataset, strlen(w->dataset));
+		bb_stmt_bind_static(w->rec, 4, w->partner, strlen(w->partner));
+		bb_stmt_bind_static(w->rec, 5, w->period, strlen(w->period));
+		w->bound = true;
+	}
 	bb_stmt_bind_int64(w->rec, 2, (int64_t)source_row);
-	bb_stmt_bind_text(w->rec, 3, w->dataset);
-	bb_stmt_bind_text(w->rec, 4, w->partner);
-	bb_stmt_bind_text(w->rec, 5, w->period);
-	bb_stmt_bind_textn(w->rec, 6, json, len);
+	bb_stmt_bind_static(w->rec, 6, json, len);
 	rc = bb_stmt_step(w->rec);
 	if (rc < 0)
 		return rc;

@@ -1,6 +1,6 @@
 /*
- * hash.h: content hashes (SHA-256 through libsodium) as lowercase hex, and a
- * streaming form for files that arrive in pieces.
+ * hash.h: content hashes (SHA-256) as lowercase hex, and a streaming form for
+ * files that arrive in pieces.
  */
 #ifndef BB_HASH_H
 #define BB_HASH_H
@@ -11,10 +11,10 @@
 #define BB_SHA256_HEX 65	/* 64 hex digits and a NUL */
 
 struct bb_sha256 {
-	unsigned char state[512];	/* opaque: holds crypto_hash_sha256_state */
+	void *ctx;	/* opaque (an OpenSSL digest context); freed by _finish */
 };
 
-/* Must be called once before any other function here (idempotent). */
+/* Must be called once before the keyed functions of libsodium (idempotent). */
 int bb_crypto_init(void);
 
 void bb_sha256_hex(const void *p, size_t n, char out[BB_SHA256_HEX]);

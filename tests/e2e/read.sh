@@ -140,6 +140,9 @@ test_missing_file() {
 	run 1 bb read nowhere.csv
 	one_line err
 	contains err "nowhere.csv: cannot open: No such file or directory"
+	mkdir adir
+	run 1 bb read adir
+	eq "$(cat err)" "backbone: adir: is a directory"
 }
 
 test_read_needs_a_file() {
@@ -203,6 +206,17 @@ test_bundle_single_member_and_places() {
 	zip_of j.zip 'rows.jsonl={"a":1}\n{"a":2}\n'
 	run 0 bb read j.zip
 	contains out '{"a": "2"}'
+	zip_of x.zip 'book.xlsx=PK'
+	run 1 bb read x.zip
+	eq "$(cat err)" "backbone: x.zip: 'book.xlsx' is a workbook inside the archive; extract it and read it on its own"
+}
+
+test_hostile_bundle_too_many_files() {
+	$PY -c 'import zipfile
+with zipfile.ZipFile("many.zip", "w") as z:
+    for i in range(10001): z.writestr("f%d.csv" % i, "")'
+	run 1 bb read many.zip
+	eq "$(cat err)" "backbone: many.zip: the archive holds more than 10000 files"
 }
 
 test_hostile_bundle_bomb() {

@@ -118,6 +118,21 @@ START_TEST(delimiter_detection)
 }
 END_TEST
 
+START_TEST(excel_sep_line)
+{
+	struct rt t;
+	rt_read(&t, "sep=;\r\na,b;c\r\n1,5;2\r\n", NULL);
+	ck_assert_str_eq(t.rows, "a,b|c\n1,5|2\n");
+	ck_assert_str_eq(t.lines, "2 3");
+	ck_assert_str_eq(t.rownos, "1 2");
+	rt_free(&t);
+	/* Not a sep line: an ordinary header. */
+	rt_read(&t, "sep=xy\n1\n", NULL);
+	ck_assert_str_eq(t.rows, "sep=xy\n1\n");
+	rt_free(&t);
+}
+END_TEST
+
 START_TEST(delimiter_forced)
 {
 	struct rt t;
@@ -434,6 +449,7 @@ suite_csv(void)
 	tcase_add_test(tc, bom_then_quotes);
 	tcase_add_test(tc, delimiter_detection);
 	tcase_add_test(tc, delimiter_forced);
+	tcase_add_test(tc, excel_sep_line);
 	tcase_add_test(tc, febrl_comma_space);
 	tcase_add_test(tc, latin1_converted_with_warning);
 	tcase_add_test(tc, encoding_forced);

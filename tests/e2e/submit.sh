@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# submit.sh: the intake pipeline end to end: crosswalks (columns, codes,
+# dates, scale, split, join, constants), validation, policies, duplicates,
+# corrections, preview, provenance, and hostile files that must leave the
+# store exactly as it was.
+. "$(dirname "$0")/lib.sh"
+
+FW=$DATA/intake/framework.yaml
+HDR='local_id,given_name,family_name,birth_date,sex,ssn,served_on,left_on,hours,visits,address,program,active'
+
+setup() {
+	run 0 bb --db t.db init
+	run 0 bb --db t.db framework apply "$FW"
+}
+
+# dump: the store's whole content, to compare before and after.
+dump() { sqlite3 t.db .dump > "$1"; }
+
+record() { sqlite3 t.db "SELECT data FROM record WHERE id = $1"; }
+
+test_plain_partner_stored() {
+	setup
+	printf '%s\n%s\n%s\n' "$HDR" \
+	    'A001,Ana,Lopez,2019-04-02,F,123456789,2026-08-03,,2.5,3,1 Main St,tutoring,yes' \
+	    'A002,Bob,Smith,,M,,2026-08-04,2026-09-01,,,,,' > p.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 p.csv
+	contains out "stored as submission 1: plain / people / 2026-Q3"
+	contains out "rows       2 read, 2 accepted, 0 refused"
+	eq "$(record 1)" '{"local_id":"A001","given_name":"Ana","family_name":"Lopez","birth_date":"2019-04-02","sex":"F","ssn":"123456789","served_on":"2026-08-03","hours":2.5,"visits":3,"address":"1 Main St","program":"tutoring","active":true}'
+	eq "$(record 2)" '{"local_id":"A002","given_name":"Bob","family_name":"Smith","sex":"M","served_on":"2026-08-04","left_on":"2026-09-01"}'
+	eq "$(sqlite3 t.db 'SELECT source_row FROM record ORDER BY id' | tr '\n' ' ')" "2 3 "
+}
+
+test_crosswalk_maps_every_feature() {
+	setup
+	# Split "Family, Given", join Street + City, code map (w -> F, refused
+	# -> the missing code 9), DD.MM.YYYY and YYYYMMDD dates, minutes scaled
+	# by 0.5, a constant, placeholders (SSN 000000000, 01.01.1900) missing.
+	printf 'ID;Name;Gender;Born;SSN;Date;Until;Minutes;Visits;Street;City;Extra\n' > m.csv
+	printf 'B001;Müller, Jürgen;m;14.03.1987;000000000;20260901;20260930;90;2;Hauptstr. 1;Riverside;x\n' >> m.csv
+	printf 'B002;Ng, Zoë;refused;01.01.1900;987654321;20260902;;;;;Riverside;y\n' >> m.csv
+	run 0 bb --db t.db submit --partner mapped --dataset people --period 2026-09 m.csv
+	contains out "rows       2 read, 2 accepted, 0 refused"
+	contains out 'warning row 1     "Extra": column "Extra" is not in the crosswalk for people; its values are not kept [column-ignored]'
+	eq "$(record 1)" '{"local_id":"B001","given_name":"Jürgen","family_name":"Müller","birth_date":"1987-03-14","sex":"M","served_on":"2026-09-01","left_on":"2026-09-30","hours":45,"visits":2,"address":"Hauptstr. 1 / Riverside","program":"mentoring","_missing":{"ssn":"000000000"}}'
+	eq "$(record 2)" '{"local_id":"B002","given_name":"Zoë","family_name":"Ng","ssn":"987654321","served_on":"2026-09-02","address":"Riverside","program":"mentoring","_missing":{"birth_date":"1900-01-01","sex":"9"}}'
+	# The crosswalk version used is kept with the submission.
+	[ -n "$(sqlite3 t.db 'SELECT crosswalk_sha256 FROM submission WHERE id = 1')" ] || fail "no crosswalk hash"
+}
+
+test_quarantine_keeps_valid_rows() {
+	setup
+	printf '%s\n%s\n%s\n%s\n%s\n' "$HDR" \
+	    'A001,Ana,Lopez,2019-04-02,F,,2026-08-03,,,,,,' \
+	    'a02,Bob,Smith,2019-13-01,Q,,2026-08-04,2026-08-01,200,,,,maybe' \
+	    'A003,,Ng,,,,,,,,,,' \
+	    'A001,Dup,Row,,,,2026-08-05,,1,,,,' > q.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 q.csv
+	contains out "rows       4 read, 1 accepted, 3 refused (kept in quarantine)"
+	contains out 'error   row 3     "local_id" -> local_id: "a02" does not have the expected form ([A-Z][0-9]{3}) [pattern]'
+	contains out 'error   row 3     "birth_date" -> birth_date: "2019-13-01" is not a real date written as YYYY-MM-DD [date]'
+	contains out 'error   row 3     "sex" -> sex: "Q" is not one of the codes for sex (allowed: F, M) [code]'
+	contains out 'error   row 3     "hours" -> hours: 200 is outside the allowed range (0 to 100) [range]'
+	contains out 'error   row 3     "active" -> active: "maybe" is not a yes/no value (expected true/false, yes/no or 1/0) [type]'
+	contains out 'error   row 4     "given_name" -> given_name: given_name is empty; every row needs given_name [required]'
+	contains out 'error   row 5     "local_id" -> local_id: "A001" appears more than once in this file (first on row 2) [unique]'
+	contains out 'error   row 5     "visits" -> visits: hours are given without visits (hours is given, visits is empty) [hours-need-visits]'
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM record')" 1
+	eq "$(sqlite3 t.db 'SELECT source_row FROM quarantine ORDER BY 1' | tr '\n' ' ')" "3 4 5 "
+	eq "$(sqlite3 t.db 'SELECT data FROM quarantine WHERE source_row = 4')" '{"local_id":"A003","given_name":"","family_name":"Ng","birth_date":"","sex":"","ssn":"","served_on":"","left_on":"","hours":"","visits":"","address":"","program":"","active":""}'
+	eq "$(sqlite3 t.db 'SELECT status, rows_refused, errors FROM submission')" "partial|3|10"
+}
+
+test_cross_field_rule() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,2026-08-01,,,,,' > r.csv
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 r.csv
+	contains out 'left before being served (left_on is 2026-08-01, served_on is 2026-08-03) [left-after-served]'
+}
+
+test_refuse_file_policy_stores_nothing() {
+	setup
+	dump before
+	printf 'code,n\nx,1\ny,two\nz,3\n' > s.csv
+	run 1 bb --db t.db submit --partner plain --dataset strict --period 2026-Q3 s.csv
+	contains out "refused: plain / strict / 2026-Q3: nothing stored"
+	contains out 'error   row 3     "n" -> n: "two" is not a whole number [type]'
+	dump after
+	same before after
+}
+
+test_same_file_twice_stores_once() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > p.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 p.csv
+	dump before
+	cp p.csv again.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 again.csv
+	contains out "already received: this exact file is submission 1 (plain / people / 2026-Q3); nothing stored again"
+	dump after
+	same before after
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 p.csv --json
+	contains out '"outcome": "duplicate"'
+}
+
+test_correction_supersedes() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > v1.csv
+	printf '%s\n%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' 'A002,Bob,Smith,,,,2026-08-04,,,,,,' > v2.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 v1.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 v2.csv
+	contains out "corrects   submission 1 (kept in the history)"
+	eq "$(sqlite3 t.db 'SELECT submission_id, active FROM record ORDER BY id' | tr '\n' ' ')" "1|0 2|1 2|1 "
+	run 0 bb --db t.db submissions
+	contains out "    1  plain        people           2026-Q3    superseded        1        0  v1.csv"
+	contains out "    2  plain        people           2026-Q3    stored            2        0  v2.csv"
+	# Another period is another slot: no superseding.
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q4 v1.csv
+	eq "$(sqlite3 t.db 'SELECT coalesce(supersedes, 0) FROM submission WHERE id = 3')" 0
+}
+
+test_preview_stores_nothing() {
+	setup
+	dump before
+	printf '%s\n%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' 'A002,,Smith,,,,2026-08-04,,,,,,' > p.csv
+	run 0 bb --db t.db preview --partner plain --dataset people --period 2026-Q3 p.csv
+	contains out "preview (nothing stored): plain / people / 2026-Q3 would be stored with rows quarantined"
+	printf 'code,n\nx,bad\n' > s.csv
+	run 1 bb --db t.db preview --partner plain --dataset strict --period 2026-Q3 s.csv
+	contains out "preview: would be refused"
+	dump after
+	same before after
+}
+
+test_default_period_is_last_ended() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > p.csv
+	# BACKBONE_NOW is 2026-11-23: plain owes people quarterly, mapped monthly.
+	run 0 bb --db t.db submit --partner plain --dataset people p.csv
+	contains out "plain / people / 2026-Q3"
+}
+
+test_show_and_raw_trace_back() {
+	setup
+	printf '%s\n%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' 'A002,Bob,Smith,,X,,2026-08-04,,,,,,' > p.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 --name "partner export.csv" p.csv
+	run 0 bb --db t.db submission show 1
+	contains out "file       partner export.csv (csv)"
+	contains out "sha256     $(sha256sum p.csv | cut -d' ' -f1)"
+	contains out "framework  version 1"
+	contains out '"sex" -> sex: "X" is not one of the codes for sex'
+	run 0 bb --db t.db submission show 1 --json
+	contains out '"rule": "code"'
+	bb --db t.db submission raw 1 > raw.csv
+	same raw.csv p.csv
+	run 1 bb --db t.db submission show 99
+	contains err "there is no submission 99"
+	run 2 bb --db t.db submission show abc
+}
+
+test_json_receipt() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,1900-01-01,9,,2026-08-03,,,,,,' > p.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 --json p.csv
+	/usr/bin/python3 - out <<'PY' || fail "receipt JSON"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["outcome"] == "stored", r
+assert r["rows"] == {"read": 1, "accepted": 1, "refused": 0}, r
+assert r["submission"] == 1 and r["framework_version"] == 1, r
+assert r["policy"] == "quarantine_rows" and r["format"] == "csv", r
+assert len(r["sha256"]) == 64 and r["problems"] == [], r
+PY
+	eq "$(record 1 | grep -o '"_missing":{[^}]*}')" '"_missing":{"birth_date":"1900-01-01","sex":"9"}'
+}
+
+test_aggregate_partner() {
+	setup
+	printf 'age_band,people\n0-17,12\n18+,30\n' > c.csv
+	run 0 bb --db t.db submit --partner counter --dataset counts --period 2026 c.csv
+	contains out "rows       2 read, 2 accepted, 0 refused"
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > p.csv
+	run 1 bb --db t.db submit --partner counter --dataset people --period 2026-Q3 p.csv
+	contains out "partner 'counter' shares aggregate counts only, and 'people' is a record-level dataset"
+}
+
+test_unknown_partner_dataset_period() {
+	setup
+	printf '%s\n' "$HDR" > p.csv
+	run 1 bb --db t.db submit --partner nobody --dataset people --period 2026-Q3 p.csv
+	contains out "'nobody' is not a partner in the framework"
+	run 1 bb --db t.db submit --partner plain --dataset nothing --period 2026-Q3 p.csv
+	contains out "'nothing' is not a dataset in the framework"
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q5 p.csv
+	contains out "period '2026-Q5' is not a period label"
+	run 2 bb --db t.db submit --dataset people p.csv
+	contains err "submit needs --partner and --dataset"
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 missing.csv
+	contains out "cannot read missing.csv"
+}
+
+test_missing_required_column_refuses_file() {
+	setup
+	printf 'ID;Gender\nB001;w\n' > m.csv
+	run 1 bb --db t.db submit --partner mapped --dataset people --period 2026-09 m.csv
+	contains out 'the file has no column "Date" (the crosswalk maps it to served_on), which every row needs [column-missing]'
+	contains out 'the file has no column "Name" (the crosswalk splits it into family_name)'
+}
+
+test_no_framework_yet() {
+	run 0 bb --db t.db init
+	printf 'a\n1\n' > p.csv
+	run 1 bb --db t.db submit --partner plain --dataset people p.csv
+	contains err "no framework applied yet"
+}
+
+# Hostile files: a clear one-line error naming the file, exit 1, and the
+# store exactly as it was.
+hostile() {
+	local file=$1 want=$2
+	dump before
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 "$file"
+	contains out "refused: plain / people / 2026-Q3: nothing stored"
+	contains out "$want"
+	dump after
+	same before after
+}
+
+test_hostile_empty_file() {
+	setup
+	: > empty.csv
+	hostile empty.csv "empty.csv"
+}
+
+test_hostile_binary_file() {
+	setup
+	head -c 4096 /dev/urandom > bin.csv
+	printf '\0\0\0' >> bin.csv
+	hostile bin.csv "bin.csv"
+}
+
+test_hostile_cut_mid_upload() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > cut.csv
+	printf 'A002,"Bob is cut off here' >> cut.csv
+	hostile cut.csv "cut.csv"
+}
+
+test_hostile_wide_header() {
+	setup
+	seq -s, 1 100000 > wide.csv
+	hostile wide.csv "wide.csv"
+}
+
+test_hostile_long_line() {
+	setup
+	{ printf '%s\n' "$HDR"; head -c 64000000 /dev/zero | tr '\0' a; printf '\n'; } > long.csv
+	hostile long.csv "long.csv"
+}
+
+test_hostile_zip_bomb() {
+	setup
+	/usr/bin/python3 "$ROOT/tests/e2e/xlsx_tool.py" make bomb bomb.xlsx
+	hostile bomb.xlsx "zip bomb"
+}
+
+test_hostile_truncated_xlsx() {
+	setup
+	/usr/bin/python3 "$ROOT/tests/e2e/xlsx_tool.py" make openpyxl book.xlsx
+	head -c 700 book.xlsx > cut.xlsx
+	hostile cut.xlsx "cut.xlsx"
+}
+
+run_tests
