@@ -59,6 +59,9 @@ fail(struct lexer *lx, size_t off, const char *fmt, ...)
 	if (lx->msg == NULL)
 		lx->msg = bb_strdup("syntax error");
 	lx->err_off = off;
+	/* No token stands after a failure: the parser unwinds on EOF. */
+	lx->t = T_EOF;
+	lx->tlen = 0;
 }
 
 /* How a token reads in a message: 'where', "K", 42, end of expression. */

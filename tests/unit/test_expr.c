@@ -210,6 +210,17 @@ START_TEST(syntax_errors)
 }
 END_TEST
 
+/* 2026-11-23, found by fuzz_expr: a bad byte where a dataset name was due
+ * left the previous token's length on the new offset (read past the end). */
+START_TEST(bad_byte_after_from)
+{
+	ck_assert_str_eq(error_of("count(*) from \x10"),
+	    "framework.yaml:88:31: unexpected byte 0x10");
+	ck_assert_str_eq(error_of("count(*) from enrollments, \x7f"),
+	    "framework.yaml:88:44: unexpected byte 0x7f");
+}
+END_TEST
+
 START_TEST(nesting_is_capped)
 {
 	char buf[400];
@@ -388,6 +399,7 @@ suite_expr(void)
 	tcase_add_test(tc, plan_shape);
 	tcase_add_test(tc, band_labels);
 	tcase_add_test(tc, syntax_errors);
+	tcase_add_test(tc, bad_byte_after_from);
 	tcase_add_test(tc, nesting_is_capped);
 	tcase_add_test(tc, name_errors);
 	tcase_add_test(tc, type_errors);
