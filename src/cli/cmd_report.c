@@ -203,7 +203,7 @@ format_of(struct bb_ctx *ctx)
 static void
 print_compare(FILE *o, json_t *c)
 {
-	json_t *sum = json_object_get(c, "summary"), *x;
+	json_t *sum = json_object_get(c, "summary"), *x, *arr;
 	size_t i;
 
 	fprintf(o, "a: framework version %lld, data as of submission %lld\n",
@@ -217,7 +217,9 @@ print_compare(FILE *o, json_t *c)
 	fprintf(o, "\nsubmissions between them: %lld new, %lld corrections\n",
 	    (long long)json_integer_value(json_object_get(sum, "new_submissions")),
 	    (long long)json_integer_value(json_object_get(sum, "corrections")));
-	json_array_foreach(json_object_get(c, "submissions"), i, x) {
+	arr = json_object_get(c, "submissions");
+	for (i = 0; i < json_array_size(arr); i++) {
+		x = json_array_get(arr, i);
 		json_t *corr = json_object_get(x, "corrects");
 		fprintf(o, "  %lld  %s / %s / %s  %s", (long long)json_integer_value(
 		    json_object_get(x, "submission")), json_string_value(json_object_get(x,
@@ -230,7 +232,9 @@ print_compare(FILE *o, json_t *c)
 	}
 	fprintf(o, "framework changes: %lld\n", (long long)json_integer_value(
 	    json_object_get(sum, "framework_changes")));
-	json_array_foreach(json_object_get(c, "framework"), i, x) {
+	arr = json_object_get(c, "framework");
+	for (i = 0; i < json_array_size(arr); i++) {
+		x = json_array_get(arr, i);
 		const char *before = json_string_value(json_object_get(x, "before"));
 		const char *after = json_string_value(json_object_get(x, "after"));
 		fprintf(o, "  %s %s", json_string_value(json_object_get(x, "change")),
@@ -243,7 +247,9 @@ print_compare(FILE *o, json_t *c)
 	    (long long)json_integer_value(json_object_get(sum, "figures_changed")),
 	    (long long)json_integer_value(json_object_get(sum, "figures_only_in_a")),
 	    (long long)json_integer_value(json_object_get(sum, "figures_only_in_b")));
-	json_array_foreach(json_object_get(c, "figures"), i, x) {
+	arr = json_object_get(c, "figures");
+	for (i = 0; i < json_array_size(arr); i++) {
+		x = json_array_get(arr, i);
 		char *va = json_dumps(json_object_get(x, "a") ? json_object_get(x, "a") :
 		    json_null(), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 		char *vb = json_dumps(json_object_get(x, "b") ? json_object_get(x, "b") :

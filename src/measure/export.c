@@ -254,7 +254,6 @@ descriptor(const struct bb_report *r, bool records)
 		json_t *ts = text ? json_loads(text, 0, NULL) : NULL;
 		json_t *own = ts ? json_object_get(ts, "fields") : NULL;
 		size_t k;
-		json_t *x;
 		free(text);
 		fields = json_array();
 		json_array_append_new(fields, field("record_id", "integer", NULL));
@@ -264,8 +263,8 @@ descriptor(const struct bb_report *r, bool records)
 		json_array_append_new(fields, field("source_row", "integer",
 		    "the row in the partner's file"));
 		json_array_append_new(fields, field("participant_id", "integer", NULL));
-		json_array_foreach(own, k, x)
-			json_array_append(fields, x);
+		for (k = 0; k < json_array_size(own); k++)
+			json_array_append(fields, json_array_get(own, k));
 		json_decref(ts);
 		json_array_append_new(res, resource(name, path, fields,
 		    json_pack("[s]", "record_id")));

@@ -223,7 +223,8 @@ load_values(struct bb_store *s, const struct bb_framework *fw,
 	if ((rc = bb_store_submission_latest(s, &latest)) != BB_OK)
 		return rc;
 	if (!o->from_scratch && o->as_of == 0 &&
-	    (rc = bb_store_values_state(s, o->fw_version, &state, &found)) != BB_OK)
+	    (rc = bb_store_values_state(s, o->fw_version, &state, r->data_sha256,
+	    &found)) != BB_OK)
 		return rc;
 	memset(&co, 0, sizeof(co));
 	co.as_of = o->as_of;
@@ -299,7 +300,8 @@ bb_report_build(struct bb_store *s, const struct bb_framework *fw,
 		r->as_of_at = bb_strdup(sub.received_at);
 		bb_submission_clear(&sub);
 	}
-	if ((rc = bb_store_data_digest(s, o->as_of, r->data_sha256)) != BB_OK)
+	/* The maintained values carry the hash of the data they came from. */
+	if (!r->maintained && (rc = bb_store_data_digest(s, o->as_of, r->data_sha256)) != BB_OK)
 		goto fail;
 	/* One item per indicator, in the framework's order. */
 	vals = bb_calloc(r->values.n ? r->values.n : 1, sizeof(*vals));

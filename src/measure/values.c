@@ -549,7 +549,7 @@ bb_measure_refresh(struct bb_store *s, const struct bb_framework *fw,
 	memset(st, 0, sizeof(*st));
 	memset(&vs, 0, sizeof(vs));
 	memset(&j, 0, sizeof(j));
-	if ((rc = bb_store_values_state(s, fw_version, &as_of, &found)) != BB_OK ||
+	if ((rc = bb_store_values_state(s, fw_version, &as_of, NULL, &found)) != BB_OK ||
 	    (rc = bb_store_submission_latest(s, &latest)) != BB_OK)
 		return rc;
 	if (!found || latest - as_of > REFRESH_MAX_BEHIND)

@@ -83,25 +83,82 @@ strtab_free(struct strtab *t)
 	free(t->slots);
 }
 
-/* --- sets of 64-bit keys (never 0) ------------------------------------------ */
+/* --- sets of positive keys ------------------------------------------------ */
 
+/* A set of keys > 0 (participant ids, interned values), counting its
+ * members.  Small sets are open-addressing hash tables; once a table would
+ * take more memory than a bitmap up to the largest key, the set becomes
+ * that bitmap (ids are dense), which keeps the big sets (a whole quarter's
+ * people) in cache. */
 struct i64set {
 	int64_t *k;
 	size_t n, cap;		/* cap: a power of two, or 0 */
+	int64_t max;		/* the largest key seen */
+	uint64_t *bits;		/* bitmap form, or NULL */
+	size_t nwords;
 };
+
+#define SET_BITMAP_MAX ((int64_t)1 << 34)	/* keys beyond stay hashed */
+
+static size_t
+set_hash(int64_t key, size_t cap)
+{
+	return (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+}
+
+static void
+bits_add(struct i64set *s, int64_t key)
+{
+	size_t w = (size_t)key >> 6;
+	uint64_t m = (uint64_t)1 << (key & 63);
+
+	if (w >= s->nwords) {
+		size_t nw = s->nwords * 2 > w + 1 ? s->nwords * 2 : w + 1;
+		s->bits = bb_realloc(s->bits, nw * sizeof(*s->bits));
+		memset(s->bits + s->nwords, 0, (nw - s->nwords) * sizeof(*s->bits));
+		s->nwords = nw;
+	}
+	if (!(s->bits[w] & m)) {
+		s->bits[w] |= m;
+		s->n++;
+	}
+}
 
 static void
 i64set_add(struct i64set *s, int64_t key)
 {
 	size_t h;
 
+	if (key > s->max)
+		s->max = key;
+	if (s->bits && key < SET_BITMAP_MAX) {
+		bits_add(s, key);
+		return;
+	}
 	if ((s->n + 1) * 2 > s->cap) {
 		size_t nc = s->cap ? s->cap * 2 : 8;
+		/* Cheaper as a bitmap up to the largest key? */
+		if (s->bits == NULL && s->max < SET_BITMAP_MAX &&
+		    (size_t)(s->max / 64 + 1) <= nc) {
+			int64_t *old = s->k;
+			size_t oldcap = s->cap;
+			s->nwords = (size_t)(s->max / 64 + 1);
+			s->bits = bb_calloc(s->nwords, sizeof(*s->bits));
+			s->n = 0;
+			for (size_t i = 0; i < oldcap; i++)
+				if (old[i])
+					bits_add(s, old[i]);
+			free(old);
+			s->k = NULL;
+			s->cap = 0;
+			bits_add(s, key);
+			return;
+		}
 		int64_t *nk = bb_calloc(nc, sizeof(*nk));
 		for (size_t i = 0; i < s->cap; i++) {
 			if (s->k[i] == 0)
 				continue;
-			h = (size_t)((uint64_t)s->k[i] * 0x9E3779B97F4A7C15ull >> 20) & (nc - 1);
+			h = set_hash(s->k[i], nc);
 			while (nk[h])
 				h = (h + 1) & (nc - 1);
 			nk[h] = s->k[i];
@@ -110,7 +167,7 @@ i64set_add(struct i64set *s, int64_t key)
 		s->k = nk;
 		s->cap = nc;
 	}
-	h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull >> 20) & (s->cap - 1);
+	h = set_hash(key, s->cap);
 	while (s->k[h]) {
 		if (s->k[h] == key)
 			return;
@@ -118,6 +175,13 @@ i64set_add(struct i64set *s, int64_t key)
 	}
 	s->k[h] = key;
 	s->n++;
+}
+
+static void
+i64set_free(struct i64set *s)
+{
+	free(s->k);
+	free(s->bits);
 }
 
 /* --- cells ------------------------------------------------------------------ */
@@ -210,6 +274,7 @@ struct prun {
 	bool uniform;		/* every period is one of the cadence's */
 	struct daycache dc;
 	uint32_t *labels;	/* per group, for the record being counted */
+	uint32_t **band_ids;	/* per group with bands: label id per band (+ missing) */
 };
 
 struct gslot {
@@ -839,13 +904,14 @@ update(struct acc *a, const struct bb_plan_part *q, bool aggregate, double count
 			a->units++;
 		break;
 	case BB_AGG_COUNT_PEOPLE:
+		/* A record with no participant is a person of its own: no other
+		 * record of the cell can be the same one. */
 		if (aggregate)
 			a->aggregated += (int64_t)count;
-		else {
+		else if (linked)
 			i64set_add(&a->set, person);
-			if (!linked)
-				a->unlinked++;
-		}
+		else
+			a->unlinked++;
 		break;
 	case BB_AGG_COUNT_DISTINCT:
 		if (arg->type != BB_PV_NULL)
@@ -881,6 +947,8 @@ label_of(struct engine *e, const struct bb_plan_group *g, char *buf, size_t bufs
 	case BB_PV_NUM:
 		if (g->breaks)
 			bb_plan_band_label(g, v.num, buf, bufsz);
+		else if (v.num == (double)(int64_t)v.num && fabs(v.num) < 1e15)
+			snprintf(buf, bufsz, "%lld", (long long)v.num);
 		else
 			bb_format_double(buf, bufsz, v.num, 6);
 		break;
@@ -898,6 +966,37 @@ label_of(struct engine *e, const struct bb_plan_group *g, char *buf, size_t bufs
 	}
 	*s = buf;
 	*len = strlen(buf);
+}
+
+/* The interned label of a record's group g of plan r.  Bands are named
+ * once per band, not once per record. */
+static uint32_t
+group_label(struct engine *e, struct prun *r, size_t g)
+{
+	const struct bb_plan_group *grp = &r->p->groups[g];
+	const char *s;
+	size_t len, bi = 0;
+	char buf[64];
+
+	if (grp->breaks) {
+		struct bb_pval v = eval(e, grp->key);
+		if (v.type == BB_PV_NUM && v.num >= grp->breaks[0])
+			for (bi = 1; bi < grp->nbreaks && v.num >= grp->breaks[bi]; bi++)
+				;
+		else if (v.type != BB_PV_NUM)
+			bi = grp->nbreaks + 1;	/* missing */
+		if (r->band_ids[g][bi] == UINT32_MAX) {
+			if (bi > grp->nbreaks)
+				bb_strlcpy(buf, BB_GROUP_MISSING, sizeof(buf));
+			else
+				bb_plan_band_label(grp, bi == 0 ? grp->breaks[0] - 1 :
+				    grp->breaks[bi - 1], buf, sizeof(buf));
+			r->band_ids[g][bi] = strtab_get(&e->strs, buf, strlen(buf));
+		}
+		return r->band_ids[g][bi];
+	}
+	label_of(e, grp, buf, sizeof(buf), &s, &len);
+	return strtab_get(&e->strs, s, len);
 }
 
 struct feed {			/* a (plan, part, source) a dataset feeds */
@@ -942,12 +1041,8 @@ count_record(struct engine *e, const struct feed *f)
 
 		e->pstart = per->start;
 		e->pend = per->end;
-		for (size_t g = 0; g < p->ngroups; g++) {
-			const char *s;
-			size_t len;
-			label_of(e, &p->groups[g], buf, sizeof(buf), &s, &len);
-			r->labels[g] = strtab_get(&e->strs, s, len);
-		}
+		for (size_t g = 0; g < p->ngroups; g++)
+			r->labels[g] = group_label(e, r, g);
 		c = q->where ? cond(e, q->where) : 1;
 		if (c == 1 && q->arg) {
 			arg = eval(e, q->arg);
@@ -1101,7 +1196,7 @@ finish(const struct bb_plan_part *q, struct acc *a, struct bb_cell *c)
 		c->value = (double)c->n;
 		break;
 	case BB_AGG_COUNT_PEOPLE:
-		c->n = (int64_t)a->set.n + a->aggregated;
+		c->n = (int64_t)a->set.n + a->unlinked + a->aggregated;
 		c->value = (double)c->n;
 		break;
 	case BB_AGG_COUNT_DISTINCT:
@@ -1233,7 +1328,7 @@ build_result(struct engine *e, struct bb_run_result *out)
 		c->label = a->k.group ? e->strs.s[a->k.label] : "";
 		finish(&p->part[a->k.part], a, c);
 		free(a->vals);
-		free(a->set.k);
+		i64set_free(&a->set);
 	}
 	qsort(out->cells, out->ncells, sizeof(*out->cells), cmp_cell);
 	for (size_t i = 0; i < run->nplans; i++)
@@ -1286,6 +1381,13 @@ bb_store_plans_run(struct bb_store *s, const struct bb_run *run,
 		for (size_t k = 0; k < p->nslots; k++)
 			r->gslot[k] = global_slot(&e, p->slots[k].field, p->slots[k].type);
 		r->labels = bb_calloc(p->ngroups ? p->ngroups : 1, sizeof(*r->labels));
+		r->band_ids = bb_calloc(p->ngroups ? p->ngroups : 1, sizeof(*r->band_ids));
+		for (size_t g = 0; g < p->ngroups; g++) {
+			size_t nb = p->groups[g].nbreaks + 2;
+			r->band_ids[g] = bb_malloc(nb * sizeof(**r->band_ids));
+			for (size_t k = 0; k < nb; k++)
+				r->band_ids[g][k] = UINT32_MAX;
+		}
 		for (size_t k = 0; run->periods && k < run->nperiods[i]; k++)
 			add_period(r, &run->periods[i][k]);
 		r->nlisted = r->np;
@@ -1330,13 +1432,16 @@ bb_store_plans_run(struct bb_store *s, const struct bb_run *run,
 	else {
 		for (size_t i = 0; i < e.cells.n; i++) {
 			free(e.cells.a[i].vals);
-			free(e.cells.a[i].set.k);
+			i64set_free(&e.cells.a[i].set);
 		}
 	}
 	for (size_t i = 0; i < run->nplans; i++) {
 		free(e.pr[i].gslot);
 		free(e.pr[i].periods);
 		free(e.pr[i].labels);
+		for (size_t g = 0; g < run->plans[i]->ngroups; g++)
+			free(e.pr[i].band_ids[g]);
+		free(e.pr[i].band_ids);
 		free(e.pr[i].dc.day);
 		free(e.pr[i].dc.idx);
 	}

@@ -142,7 +142,8 @@ static const char m4_values[] =
     ");"
     "CREATE TABLE value_state ("
     "  framework_version INTEGER PRIMARY KEY,"
-    "  as_of_submission INTEGER NOT NULL"
+    "  as_of_submission INTEGER NOT NULL,"
+    "  data_sha256 TEXT NOT NULL"
     ");";
 
 const struct bb_migration bb_migrations[] = {

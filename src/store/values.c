@@ -226,7 +226,7 @@ bb_store_values_load(struct bb_store *s, int64_t fw_version,
 
 int
 bb_store_values_state(struct bb_store *s, int64_t fw_version, int64_t *as_of,
-    bool *found)
+    char sha256[65], bool *found)
 {
 	struct bb_stmt *st;
 	int rc;
@@ -234,13 +234,15 @@ bb_store_values_state(struct bb_store *s, int64_t fw_version, int64_t *as_of,
 	*found = false;
 	*as_of = 0;
 	if ((rc = bb_db_prepare(s->db,
-	    "SELECT as_of_submission FROM value_state WHERE framework_version = ?",
-	    &st)) != BB_OK)
+	    "SELECT as_of_submission, data_sha256 FROM value_state"
+	    " WHERE framework_version = ?", &st)) != BB_OK)
 		return rc;
 	bb_stmt_bind_int64(st, 1, fw_version);
 	if ((rc = bb_stmt_step(st)) == BB_STEP_ROW) {
 		*found = true;
 		*as_of = bb_stmt_int64(st, 0);
+		if (sha256)
+			bb_strlcpy(sha256, bb_stmt_text(st, 1) ? bb_stmt_text(st, 1) : "", 65);
 	}
 	bb_stmt_free(st);
 	return rc < 0 ? rc : BB_OK;
@@ -250,15 +252,19 @@ int
 bb_store_values_set_state(struct bb_store *s, int64_t fw_version, int64_t as_of)
 {
 	struct bb_stmt *st;
+	char sha[65];
 	int rc;
 
+	if ((rc = bb_store_data_digest(s, 0, sha)) != BB_OK)
+		return rc;
 	if ((rc = bb_db_prepare(s->db,
-	    "INSERT INTO value_state (framework_version, as_of_submission) VALUES (?1, ?2)"
-	    " ON CONFLICT (framework_version) DO UPDATE SET as_of_submission = ?2",
-	    &st)) != BB_OK)
+	    "INSERT INTO value_state (framework_version, as_of_submission, data_sha256)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (framework_version) DO UPDATE SET"
+	    " as_of_submission = ?2, data_sha256 = ?3", &st)) != BB_OK)
 		return rc;
 	bb_stmt_bind_int64(st, 1, fw_version);
 	bb_stmt_bind_int64(st, 2, as_of);
+	bb_stmt_bind_text(st, 3, sha);
 	rc = bb_stmt_step(st);
 	bb_stmt_free(st);
 	return rc < 0 ? rc : BB_OK;

@@ -77,9 +77,13 @@ int bb_store_values_load(struct bb_store *s, int64_t fw_version,
     const char *indicator, const char *period, struct bb_values *out);
 
 /* The maintained values' state for a framework version: the newest
- * submission they include (*found false when never computed). */
+ * submission they include, and the content hash of the data they were
+ * computed from (bb_store_data_digest; sha256 may be NULL).  *found is
+ * false when they were never computed. */
 int bb_store_values_state(struct bb_store *s, int64_t fw_version,
-    int64_t *as_of, bool *found);
+    int64_t *as_of, char sha256[65], bool *found);
+/* Record that the values include submission `as_of`, and hash the data
+ * they were computed from. */
 int bb_store_values_set_state(struct bb_store *s, int64_t fw_version,
     int64_t as_of);
 

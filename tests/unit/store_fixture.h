@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/internal.h"
+#include "store/links.h"
 #include "store/store.h"
 #include "util/bb.h"
 #include "util/diag.h"
@@ -109,22 +109,11 @@ sx_submit(struct bb_store *s, const char *partner, const char *dataset,
 static void
 sx_link(struct bb_store *s, int64_t record, int64_t participant)
 {
-	struct bb_stmt *st;
-	if (bb_db_prepare(s->db, "INSERT OR IGNORE INTO participant (id) VALUES (?)",
-	    &st) != BB_OK)
+	struct bb_link_writer *w;
+	if (bb_store_links_open(s, &w) != BB_OK ||
+	    bb_store_link_add(w, record, participant) != BB_OK)
 		abort();
-	bb_stmt_bind_int64(st, 1, participant);
-	if (bb_stmt_step(st) < 0)
-		abort();
-	bb_stmt_free(st);
-	if (bb_db_prepare(s->db, "INSERT INTO record_participant (record_id,"
-	    " participant_id) VALUES (?, ?)", &st) != BB_OK)
-		abort();
-	bb_stmt_bind_int64(st, 1, record);
-	bb_stmt_bind_int64(st, 2, participant);
-	if (bb_stmt_step(st) < 0)
-		abort();
-	bb_stmt_free(st);
+	bb_store_links_close(w);
 }
 
 #endif

@@ -363,7 +363,7 @@ START_TEST(maintained_values_follow_arrivals)
 	}
 	int64_t as_of;
 	bool found;
-	ck_assert_int_eq(bb_store_values_state(st, 1, &as_of, &found), BB_OK);
+	ck_assert_int_eq(bb_store_values_state(st, 1, &as_of, NULL, &found), BB_OK);
 	ck_assert(found);
 	ck_assert_int_eq(as_of, 3);
 	/* Nothing new: nothing to do. */
