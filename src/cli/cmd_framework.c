@@ -158,9 +158,9 @@ run_apply(struct bb_ctx *ctx)
 	const char *path = ctx->argv[0];
 	struct bb_framework *fw = NULL;
 	struct bb_findings f;
-	char *data = NULL, *canon = NULL;
+	char *data = NULL;
 	size_t len = 0;
-	int64_t version = 0, latest = 0;
+	int64_t version = 0;
 	bool created = false;
 	int rc;
 
@@ -184,36 +184,9 @@ run_apply(struct bb_ctx *ctx)
 		    path, f.errors, f.errors == 1 ? "" : "s");
 		goto out;
 	}
-	canon = bb_framework_canonical(fw);
-	if ((rc = bb_store_framework_latest(ctx->store, &latest)) != BB_OK ||
-	    (rc = bb_store_begin(ctx->store)) != BB_OK) {
-		rc = bb_ctx_fail(ctx, rc, "cannot read the database: %s",
-		    bb_store_errmsg(ctx->store));
+	if ((rc = bb_cli_framework_store(ctx, path, data, len, fw, &version,
+	    &created)) != BB_OK)
 		goto out;
-	}
-	rc = bb_store_framework_put(ctx->store, fw->sha256, path, data, len, canon,
-	    &version, &created);
-	if (rc == BB_OK && created)
-		rc = bb_store_initiative_set_name(ctx->store, fw->initiative.name);
-	if (rc == BB_OK && created)
-		rc = bb_store_commit(ctx->store);
-	else
-		bb_store_rollback(ctx->store);
-	if (rc != BB_OK) {
-		rc = bb_ctx_fail(ctx, rc, "cannot store the framework: %s",
-		    bb_store_errmsg(ctx->store));
-		goto out;
-	}
-	if (created) {
-		/* The new version's indicator values, from the records stored. */
-		struct bb_refresh_stats vs;
-		if ((rc = bb_measure_recompute(ctx->store, fw, version, &vs)) != BB_OK) {
-			rc = bb_ctx_fail(ctx, rc, "applied, but the indicator values could "
-			    "not be computed: %s (run 'backbone values refresh')",
-			    bb_store_errmsg(ctx->store));
-			goto out;
-		}
-	}
 	if (ctx->json)
 		bb_ctx_emit_json(ctx, json_pack("{s:s, s:b, s:I, s:s, s:I, s:o}",
 		    "file", path, "applied", created, "version", (json_int_t)version,
@@ -226,7 +199,6 @@ run_apply(struct bb_ctx *ctx)
 		fprintf(ctx->out, "framework unchanged: version %lld\n",
 		    (long long)version);
 out:
-	free(canon);
 	free(data);
 	bb_framework_free(fw);
 	bb_findings_free(&f);

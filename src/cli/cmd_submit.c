@@ -26,8 +26,8 @@ static const struct bb_opt_spec submit_opts[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
-static json_t *
-problem_json(const struct bb_problem *p)
+void *
+bb_cli_problem_json(const struct bb_problem *p)
 {
 	json_t *o = json_object();
 	if (p->row)
@@ -47,8 +47,8 @@ problem_json(const struct bb_problem *p)
 	return o;
 }
 
-static void
-print_problem(FILE *f, const struct bb_problem *p)
+void
+bb_cli_problem_print(FILE *f, const struct bb_problem *p)
 {
 	char where[64] = "file";
 	if (p->row)
@@ -99,7 +99,7 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 		json_object_set_new(j, "errors", json_integer((json_int_t)pr->errors));
 		json_object_set_new(j, "warnings", json_integer((json_int_t)pr->warnings));
 		for (size_t i = 0; i < pr->n; i++)
-			json_array_append_new(arr, problem_json(&pr->items[i]));
+			json_array_append_new(arr, bb_cli_problem_json(&pr->items[i]));
 		json_object_set_new(j, "problems", arr);
 		if (pr->dropped)
 			json_object_set_new(j, "problems_not_listed", json_integer((json_int_t)pr->dropped));
@@ -162,7 +162,7 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 		fprintf(o, "problems: %llu errors, %llu warnings\n",
 		    (unsigned long long)pr->errors, (unsigned long long)pr->warnings);
 		for (size_t i = 0; i < pr->n; i++)
-			print_problem(o, &pr->items[i]);
+			bb_cli_problem_print(o, &pr->items[i]);
 		if (pr->dropped)
 			fprintf(o, "  (%llu more not listed)\n", (unsigned long long)pr->dropped);
 	}
@@ -355,11 +355,11 @@ problem_cb(const struct bb_problem *p, void *arg)
 {
 	struct list_arg *a = arg;
 	if (a->ctx->json)
-		json_array_append_new(a->arr, problem_json(p));
+		json_array_append_new(a->arr, bb_cli_problem_json(p));
 	else {
 		if (a->n++ == 0)
 			fprintf(a->ctx->out, "problems:\n");
-		print_problem(a->ctx->out, p);
+		bb_cli_problem_print(a->ctx->out, p);
 	}
 	return BB_OK;
 }

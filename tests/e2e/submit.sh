@@ -71,6 +71,16 @@ test_quarantine_keeps_valid_rows() {
 	eq "$(sqlite3 t.db 'SELECT status, rows_refused, errors FROM submission')" "partial|3|10"
 }
 
+test_unique_past_the_memory_cap() {
+	setup
+	{ printf '%s\n' "$HDR"; for i in 1 2 3 4 5 6 7 8; do printf 'A00%d,N,F,,,,2026-08-03,,,,,,\n' $i; done
+	  printf 'A007,Dup,Late,,,,2026-08-03,,,,,,\n'; printf 'A002,Dup,Early,,,,2026-08-03,,,,,,\n'; } > u.csv
+	BACKBONE_TEST_UNIQ_MEM_MAX=4 run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 u.csv
+	contains out "rows       10 read, 8 accepted, 2 refused"
+	contains out '"A007" appears more than once in this file (first on row 8)'
+	contains out '"A002" appears more than once in this file (first on row 3)'
+}
+
 test_cross_field_rule() {
 	setup
 	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,2026-08-01,,,,,' > r.csv
