@@ -17,14 +17,15 @@ const con = await inst.connect();
 const q = (d) => `strftime(${d}, '%Y') || '-Q' || quarter(${d})`;
 
 const t0 = performance.now();
-await con.run(`CREATE TABLE e AS SELECT record_id, partner, participant_id, grade, sex,
+await con.run(`CREATE TABLE e AS SELECT _record_id AS record_id, _partner AS partner,
+  _participant_id AS participant_id, grade, sex,
   birth_date::DATE AS birth, entry_date::DATE AS d
   FROM read_csv('${dir}/records/enrollments.csv', header = true, all_varchar = true)`);
-await con.run(`CREATE TABLE s AS SELECT record_id::BIGINT AS record_id, partner,
-  participant_id::BIGINT AS participant_id, site, service_date::DATE AS d, outcome,
+await con.run(`CREATE TABLE s AS SELECT _record_id::BIGINT AS record_id, _partner AS partner,
+  _participant_id::BIGINT AS participant_id, site, service_date::DATE AS d, outcome,
   minutes::INTEGER AS minutes
   FROM read_csv('${dir}/records/services.csv', header = true, all_varchar = true)`);
-await con.run(`CREATE TABLE c AS SELECT partner, period, grade, n::BIGINT AS n
+await con.run(`CREATE TABLE c AS SELECT _partner AS partner, _period AS period, grade, n::BIGINT AS n
   FROM read_csv('${dir}/records/counts.csv', header = true, all_varchar = true)`);
 const t1 = performance.now();
 

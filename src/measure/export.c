@@ -7,7 +7,9 @@
  *   DIR/datapackage.json
  *   DIR/indicators.csv          one row per indicator
  *   DIR/indicator_values.csv    every figure (suppressed ones without numbers)
- *   DIR/records/DATASET.csv     backbone only: current canonical records
+ *   DIR/records/DATASET.csv     backbone only: current canonical records, after
+ *                               provenance columns named with a leading '_'
+ *                               (no field name starts so)
  */
 #include "measure/export.h"
 #include "measure/report.h"
@@ -184,7 +186,7 @@ write_records(struct bb_store *s, const struct bb_dataset *ds, const char *dir,
 		return BB_ERR_IO;
 	}
 	a.ds = ds;
-	fputs("record_id,submission_id,partner,period,source_row,participant_id", a.f);
+	fputs("_record_id,_submission_id,_partner,_period,_source_row,_participant_id", a.f);
 	for (size_t i = 0; i < ds->nfields; i++) {
 		fputc(',', a.f);
 		bb_report_csv_text(a.f, ds->fields[i].name);
@@ -256,18 +258,20 @@ descriptor(const struct bb_report *r, bool records)
 		size_t k;
 		free(text);
 		fields = json_array();
-		json_array_append_new(fields, field("record_id", "integer", NULL));
-		json_array_append_new(fields, field("submission_id", "integer", NULL));
-		json_array_append_new(fields, field("partner", "string", NULL));
-		json_array_append_new(fields, field("period", "string", NULL));
-		json_array_append_new(fields, field("source_row", "integer",
+		json_array_append_new(fields, field("_record_id", "integer", NULL));
+		json_array_append_new(fields, field("_submission_id", "integer", NULL));
+		json_array_append_new(fields, field("_partner", "string", NULL));
+		json_array_append_new(fields, field("_period", "string",
+		    "the submission's period"));
+		json_array_append_new(fields, field("_source_row", "integer",
 		    "the row in the partner's file"));
-		json_array_append_new(fields, field("participant_id", "integer", NULL));
+		json_array_append_new(fields, field("_participant_id", "integer",
+		    "empty when not linked"));
 		for (k = 0; k < json_array_size(own); k++)
 			json_array_append(fields, json_array_get(own, k));
 		json_decref(ts);
 		json_array_append_new(res, resource(name, path, fields,
-		    json_pack("[s]", "record_id")));
+		    json_pack("[s]", "_record_id")));
 		free(path);
 		free(name);
 	}
