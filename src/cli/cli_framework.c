@@ -5,6 +5,7 @@
 #include "cli/cli_framework.h"
 #include "cli/cli.h"
 #include "framework/framework.h"
+#include "measure/values.h"
 #include "store/store.h"
 #include "util/bb.h"
 #include "util/diag.h"
@@ -77,5 +78,13 @@ bb_cli_framework_store(struct bb_ctx *ctx, const char *source_name,
 	if (rc != BB_OK)
 		return bb_ctx_fail(ctx, rc, "cannot store the framework: %s",
 		    bb_store_errmsg(ctx->store));
+	if (*created) {
+		/* The new version's indicator values, from the records stored. */
+		struct bb_refresh_stats vs;
+		if ((rc = bb_measure_recompute(ctx->store, fw, *version, &vs)) != BB_OK)
+			return bb_ctx_fail(ctx, rc, "applied, but the indicator values "
+			    "could not be computed: %s (run 'backbone values refresh')",
+			    bb_store_errmsg(ctx->store));
+	}
 	return BB_OK;
 }

@@ -7,6 +7,8 @@
 #include "cli/cli.h"
 #include "cli/cli_framework.h"
 #include "framework/framework.h"
+#include "measure/measure.h"
+#include "measure/values.h"
 #include "store/store.h"
 #include "util/bb.h"
 #include "util/buf.h"
@@ -89,6 +91,18 @@ opt_version(const struct bb_ctx *ctx)
 
 /* --- framework check ----------------------------------------------------- */
 
+/* Check every indicator's expression (measure/), adding to the findings
+ * in file order; BB_ERR_INPUT when one has errors. */
+static int
+check_indicators(const struct bb_framework *fw, const char *path,
+    const char *data, size_t len, struct bb_findings *f)
+{
+	struct bb_fw_text text = { path, data, len };
+	int rc = bb_measure_check(fw, &text, f);
+	bb_findings_sort(f);
+	return rc;
+}
+
 static int
 run_check(struct bb_ctx *ctx)
 {
@@ -97,8 +111,15 @@ run_check(struct bb_ctx *ctx)
 	struct bb_findings f;
 	int rc;
 
+	char *data = NULL;
+	size_t len = 0;
+
 	bb_findings_init(&f);
-	rc = bb_framework_load_file(path, &fw, &f);
+	rc = bb_framework_read(path, &data, &len, &f);
+	if (rc == BB_OK)
+		rc = bb_framework_load_buffer(path, data, len, &fw, &f);
+	if (rc == BB_OK)
+		rc = check_indicators(fw, path, data, len, &f);
 	if (ctx->json) {
 		json_t *o = json_pack("{s:s, s:I, s:I}", "file", path, "errors",
 		    (json_int_t)f.errors, "warnings", (json_int_t)f.warnings);
@@ -108,6 +129,7 @@ run_check(struct bb_ctx *ctx)
 		bb_ctx_emit_json(ctx, o);
 	} else
 		print_findings(ctx->out, &f);
+	free(data);
 	bb_framework_free(fw);
 	bb_findings_free(&f);
 	/* The findings said why; nothing more to print. */
@@ -146,6 +168,10 @@ run_apply(struct bb_ctx *ctx)
 	rc = bb_framework_read(path, &data, &len, &f);
 	if (rc == BB_OK)
 		rc = bb_framework_load_buffer(path, data, len, &fw, &f);
+	if (rc == BB_OK && (rc = check_indicators(fw, path, data, len, &f)) != BB_OK) {
+		bb_framework_free(fw);
+		fw = NULL;
+	}
 	if (f.n > 0 && !ctx->json)
 		print_findings(ctx->err, &f);
 	if (rc != BB_OK) {

@@ -7,6 +7,7 @@
 #include "cli/cli_framework.h"
 #include "framework/framework.h"
 #include "intake/submit.h"
+#include "measure/values.h"
 #include "store/store.h"
 #include "util/bb.h"
 
@@ -65,7 +66,8 @@ bb_cli_problem_print(FILE *f, const struct bb_problem *p)
 }
 
 static void
-print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview)
+print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
+    const struct bb_refresh_stats *vals)
 {
 	FILE *o = ctx->out;
 	const struct bb_problems *pr = &r->problems;
@@ -101,6 +103,10 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview)
 		json_object_set_new(j, "problems", arr);
 		if (pr->dropped)
 			json_object_set_new(j, "problems_not_listed", json_integer((json_int_t)pr->dropped));
+		if (vals)
+			json_object_set_new(j, "values", json_pack("{s:b, s:I, s:I}",
+			    "recomputed_all", vals->full, "indicator_periods",
+			    (json_int_t)vals->periods, "figures", (json_int_t)vals->values));
 		bb_ctx_emit_json(ctx, j);
 		return;
 	}
@@ -146,6 +152,12 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview)
 	if (r->supersedes)
 		fprintf(o, "  corrects   submission %lld (kept in the history)\n",
 		    (long long)r->supersedes);
+	if (vals && vals->full)
+		fprintf(o, "  values     all indicator values recomputed (%zu figures)\n",
+		    vals->values);
+	else if (vals)
+		fprintf(o, "  values     %zu indicator period%s updated (%zu figures)\n",
+		    vals->periods, vals->periods == 1 ? "" : "s", vals->values);
 	if (pr->n) {
 		fprintf(o, "problems: %llu errors, %llu warnings\n",
 		    (unsigned long long)pr->errors, (unsigned long long)pr->warnings);
@@ -162,8 +174,10 @@ run_pipeline(struct bb_ctx *ctx, bool preview)
 	struct bb_submit_request req;
 	struct bb_receipt r;
 	struct bb_framework *fw = NULL;
+	struct bb_refresh_stats vals;
+	bool have_vals = false;
 	int64_t ver = 0;
-	int rc;
+	int rc, vrc = BB_OK;
 
 	memset(&req, 0, sizeof(req));
 	req.partner = bb_ctx_opt(ctx, "partner");
@@ -182,7 +196,17 @@ run_pipeline(struct bb_ctx *ctx, bool preview)
 		return rc;
 	bb_receipt_init(&r);
 	rc = bb_intake_submit(ctx->store, fw, ver, &req, &r);
-	print_receipt(ctx, &r, preview);
+	/* The pipeline's last stage: the maintained indicator values. */
+	if (rc == BB_OK && !preview && (r.outcome == BB_OUTCOME_STORED ||
+	    r.outcome == BB_OUTCOME_PARTIAL)) {
+		if ((vrc = bb_measure_refresh(ctx->store, fw, ver, &vals)) == BB_OK)
+			have_vals = true;
+	}
+	print_receipt(ctx, &r, preview, have_vals ? &vals : NULL);
+	if (vrc != BB_OK)
+		rc = bb_ctx_fail(ctx, vrc, "stored, but the indicator values could not "
+		    "be updated: %s (run 'backbone values refresh')",
+		    bb_store_errmsg(ctx->store));
 	if (rc != BB_OK && rc != BB_ERR_INPUT)
 		rc = bb_ctx_fail(ctx, rc, "the store failed: %s", bb_store_errmsg(ctx->store));
 	bb_receipt_clear(&r);

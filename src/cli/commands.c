@@ -25,6 +25,10 @@ extern const struct bb_command bb_cmd_link_files;
 extern const struct bb_command bb_cmd_encode;
 extern const struct bb_command bb_cmd_demo;
 extern const struct bb_command bb_cmd_demo_generate;
+extern const struct bb_command bb_cmd_report;
+extern const struct bb_command bb_cmd_trace;
+extern const struct bb_command bb_cmd_export;
+extern const struct bb_command bb_cmd_values_refresh;
 
 const struct bb_command *const bb_commands[] = {
 	&bb_cmd_init,
@@ -46,6 +50,10 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_encode,
 	&bb_cmd_demo,
 	&bb_cmd_demo_generate,
+	&bb_cmd_report,
+	&bb_cmd_trace,
+	&bb_cmd_export,
+	&bb_cmd_values_refresh,
 };
 
 const size_t bb_commands_count = BB_ARRAY_LEN(bb_commands);

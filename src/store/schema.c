@@ -112,10 +112,45 @@ static const char m3_participants[] =
     "CREATE INDEX record_participant_by_participant"
     "  ON record_participant (participant_id);";
 
+/* Indicator values: one row per figure (indicator, period, partner or the
+ * initiative (''), disaggregation and group ('' for the total)) under a
+ * framework version, kept up to date as submissions arrive; and how far
+ * the maintained values of each framework version have got. */
+static const char m4_values[] =
+    "CREATE TABLE indicator_value ("
+    "  framework_version INTEGER NOT NULL,"
+    "  indicator_id TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  period_start INTEGER NOT NULL,"
+    "  period_end INTEGER NOT NULL,"
+    "  partner_id TEXT NOT NULL,"
+    "  dkey TEXT NOT NULL,"
+    "  dvalue TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  value REAL,"
+    "  numerator REAL,"
+    "  denominator REAL,"
+    "  n_numerator INTEGER NOT NULL,"
+    "  n_denominator INTEGER NOT NULL,"
+    "  records INTEGER NOT NULL,"
+    "  dedup TEXT NOT NULL CHECK (dedup IN ('n/a', 'full', 'partial', 'none')),"
+    "  dedup_note TEXT NOT NULL,"
+    "  suppressed INTEGER NOT NULL CHECK (suppressed IN (0, 1)),"
+    "  suppressed_why TEXT,"
+    "  as_of_submission INTEGER NOT NULL,"
+    "  PRIMARY KEY (framework_version, indicator_id, period, partner_id, dkey, dvalue)"
+    ");"
+    "CREATE TABLE value_state ("
+    "  framework_version INTEGER PRIMARY KEY,"
+    "  as_of_submission INTEGER NOT NULL,"
+    "  data_sha256 TEXT NOT NULL"
+    ");";
+
 const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
 	{ 2, "intake", m2_intake, NULL },
 	{ 3, "participants", m3_participants, NULL },
+	{ 4, "values", m4_values, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);
