@@ -14,7 +14,7 @@ PKGS    := sqlite3 jansson libfyaml libmicrohttpd libzip expat xlsxwriter libutf
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
            -Wpointer-arith -Wcast-qual -fno-common -fstack-protector-strong
 STD     := -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700
-CFLAGS_BASE = $(STD) $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS_BASE = $(STD) $(WARN) -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 OPT     ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -28,7 +28,8 @@ SOBJS   := $(SRCS:src/%.c=build/san/obj/%.o)
 TSRCS   := $(sort $(wildcard tests/unit/*.c))
 TOBJS   := $(TSRCS:tests/unit/%.c=build/san/tests/%.o)
 
-.PHONY: FORCE all deps test-deps demo test unit lint fuzz bench clean
+.SECONDARY:
+.PHONY: FORCE fuzz-smoke all deps test-deps demo test unit lint fuzz bench clean
 all: deps build/backbone
 
 deps:
@@ -48,6 +49,12 @@ build/san/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC test $<"
 	@$(CC) $(CFLAGS_BASE) $(SANFLAGS) -Itests/unit -Ibuild/san/tests $(shell pkg-config --cflags check) -MMD -MP -c $< -o $@
+
+# The demo framework, embedded into the binary (src/demo/embedded.c).
+build/gen/riverside_yaml.h: examples/riverside/framework.yaml
+	@mkdir -p $(dir $@)
+	@od -An -v -tx1 $< | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' > $@.tmp && mv $@.tmp $@
+build/obj/demo/embedded.o build/san/obj/demo/embedded.o build/fuzz/obj/demo/embedded.o: build/gen/riverside_yaml.h
 
 build/libbackbone.a: $(OBJS)
 	@rm -f $@; ar rcs $@ $^
@@ -71,6 +78,10 @@ build/san/unit-tests: $(TOBJS) build/san/libbackbone.a
 demo: deps build/backbone
 	@rm -f demo.db demo.db-wal demo.db-shm
 	./build/backbone --db demo.db demo
+	@echo
+	./build/backbone --db demo.db submissions
+	@echo
+	./build/backbone --db demo.db status
 
 test: test-deps
 	@$(MAKE) --no-print-directory build/san/backbone build/san/unit-tests
@@ -93,12 +104,17 @@ FUZZERS    := $(FSRCS:fuzz/%.c=build/fuzz/%)
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC fuzz $<"
-	@$(FUZZ_CC) $(STD) -Wall -Wextra -Werror -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZFLAGS) -c $< -o $@
+	@$(FUZZ_CC) $(STD) -Wall -Wextra -Werror -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZFLAGS) -c $< -o $@
 build/fuzz/%: fuzz/%.c $(FOBJS)
 	@echo "  LD fuzz $@"
 	@$(FUZZ_CC) $(STD) -Isrc $(FUZZFLAGS) -fsanitize=fuzzer $< $(FOBJS) -o $@ $(LIBS)
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZERS)
+# Build every harness and replay its seed corpus (regressions included) once.
+fuzz-smoke: fuzz
+	@for f in $(FUZZERS); do n=$${f#build/fuzz/fuzz_}; \
+	  echo "  FUZZ    $$n ($$(ls fuzz/corpus/$$n | wc -l) inputs)"; \
+	  $$f -runs=0 fuzz/corpus/$$n >/dev/null 2>build/fuzz/$$n.log || { tail -30 build/fuzz/$$n.log; exit 1; }; done
 
 bench: deps build/backbone
 	@scripts/deps.sh bench

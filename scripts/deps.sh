@@ -12,7 +12,7 @@ set -eu
 BUILD="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libfyaml-dev
 libmicrohttpd-dev libzip-dev libexpat1-dev libxlsxwriter-dev libutf8proc-dev
 libsodium-dev libpq-dev libssl-dev"
-TEST="check python3-openpyxl python3-jellyfish"
+TEST="check python3-openpyxl python3-jellyfish cppcheck clang libclang-rt-14-dev"
 BENCH="time"
 
 case "${1:-build}" in

@@ -185,7 +185,7 @@ help_all(FILE *f, const char *prefix)
 		if (prefix && !(strncmp(c->name, prefix, plen) == 0 &&
 		    (c->name[plen] == ' ' || c->name[plen] == '\0')))
 			continue;
-		fprintf(f, "  %-22s %s\n", c->name, c->summary);
+		fprintf(f, "  %-23s  %s\n", c->name, c->summary);
 	}
 	if (prefix == NULL)
 		fprintf(f,

@@ -1,12 +1,16 @@
 /*
- * cli_framework.c: loading the stored framework for a command.
+ * cli_framework.c: loading the stored framework for a command, and storing
+ * a new version of it.
  */
 #include "cli/cli_framework.h"
 #include "cli/cli.h"
 #include "framework/framework.h"
+#include "measure/values.h"
 #include "store/store.h"
 #include "util/bb.h"
 #include "util/diag.h"
+
+#include <stdbool.h>
 
 #include <stdlib.h>
 
@@ -46,4 +50,41 @@ bb_cli_framework(struct bb_ctx *ctx, int64_t version, struct bb_framework **fw,
 	bb_findings_free(&f);
 	bb_fw_version_clear(&v);
 	return rc;
+}
+
+int
+bb_cli_framework_store(struct bb_ctx *ctx, const char *source_name,
+    const char *data, size_t len, const struct bb_framework *fw,
+    int64_t *version, bool *created)
+{
+	char *canon = bb_framework_canonical(fw);
+	int rc;
+
+	*created = false;
+	if ((rc = bb_store_begin(ctx->store)) != BB_OK) {
+		free(canon);
+		return bb_ctx_fail(ctx, rc, "cannot read the database: %s",
+		    bb_store_errmsg(ctx->store));
+	}
+	rc = bb_store_framework_put(ctx->store, fw->sha256, source_name, data, len,
+	    canon, version, created);
+	free(canon);
+	if (rc == BB_OK && *created)
+		rc = bb_store_initiative_set_name(ctx->store, fw->initiative.name);
+	if (rc == BB_OK && *created)
+		rc = bb_store_commit(ctx->store);
+	else
+		bb_store_rollback(ctx->store);
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "cannot store the framework: %s",
+		    bb_store_errmsg(ctx->store));
+	if (*created) {
+		/* The new version's indicator values, from the records stored. */
+		struct bb_refresh_stats vs;
+		if ((rc = bb_measure_recompute(ctx->store, fw, *version, &vs)) != BB_OK)
+			return bb_ctx_fail(ctx, rc, "applied, but the indicator values "
+			    "could not be computed: %s (run 'backbone values refresh')",
+			    bb_store_errmsg(ctx->store));
+	}
+	return BB_OK;
 }

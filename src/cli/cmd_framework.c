@@ -7,6 +7,8 @@
 #include "cli/cli.h"
 #include "cli/cli_framework.h"
 #include "framework/framework.h"
+#include "measure/measure.h"
+#include "measure/values.h"
 #include "store/store.h"
 #include "util/bb.h"
 #include "util/buf.h"
@@ -89,6 +91,18 @@ opt_version(const struct bb_ctx *ctx)
 
 /* --- framework check ----------------------------------------------------- */
 
+/* Check every indicator's expression (measure/), adding to the findings
+ * in file order; BB_ERR_INPUT when one has errors. */
+static int
+check_indicators(const struct bb_framework *fw, const char *path,
+    const char *data, size_t len, struct bb_findings *f)
+{
+	struct bb_fw_text text = { path, data, len };
+	int rc = bb_measure_check(fw, &text, f);
+	bb_findings_sort(f);
+	return rc;
+}
+
 static int
 run_check(struct bb_ctx *ctx)
 {
@@ -97,8 +111,15 @@ run_check(struct bb_ctx *ctx)
 	struct bb_findings f;
 	int rc;
 
+	char *data = NULL;
+	size_t len = 0;
+
 	bb_findings_init(&f);
-	rc = bb_framework_load_file(path, &fw, &f);
+	rc = bb_framework_read(path, &data, &len, &f);
+	if (rc == BB_OK)
+		rc = bb_framework_load_buffer(path, data, len, &fw, &f);
+	if (rc == BB_OK)
+		rc = check_indicators(fw, path, data, len, &f);
 	if (ctx->json) {
 		json_t *o = json_pack("{s:s, s:I, s:I}", "file", path, "errors",
 		    (json_int_t)f.errors, "warnings", (json_int_t)f.warnings);
@@ -108,6 +129,7 @@ run_check(struct bb_ctx *ctx)
 		bb_ctx_emit_json(ctx, o);
 	} else
 		print_findings(ctx->out, &f);
+	free(data);
 	bb_framework_free(fw);
 	bb_findings_free(&f);
 	/* The findings said why; nothing more to print. */
@@ -136,9 +158,9 @@ run_apply(struct bb_ctx *ctx)
 	const char *path = ctx->argv[0];
 	struct bb_framework *fw = NULL;
 	struct bb_findings f;
-	char *data = NULL, *canon = NULL;
+	char *data = NULL;
 	size_t len = 0;
-	int64_t version = 0, latest = 0;
+	int64_t version = 0;
 	bool created = false;
 	int rc;
 
@@ -146,6 +168,10 @@ run_apply(struct bb_ctx *ctx)
 	rc = bb_framework_read(path, &data, &len, &f);
 	if (rc == BB_OK)
 		rc = bb_framework_load_buffer(path, data, len, &fw, &f);
+	if (rc == BB_OK && (rc = check_indicators(fw, path, data, len, &f)) != BB_OK) {
+		bb_framework_free(fw);
+		fw = NULL;
+	}
 	if (f.n > 0 && !ctx->json)
 		print_findings(ctx->err, &f);
 	if (rc != BB_OK) {
@@ -158,26 +184,9 @@ run_apply(struct bb_ctx *ctx)
 		    path, f.errors, f.errors == 1 ? "" : "s");
 		goto out;
 	}
-	canon = bb_framework_canonical(fw);
-	if ((rc = bb_store_framework_latest(ctx->store, &latest)) != BB_OK ||
-	    (rc = bb_store_begin(ctx->store)) != BB_OK) {
-		rc = bb_ctx_fail(ctx, rc, "cannot read the database: %s",
-		    bb_store_errmsg(ctx->store));
+	if ((rc = bb_cli_framework_store(ctx, path, data, len, fw, &version,
+	    &created)) != BB_OK)
 		goto out;
-	}
-	rc = bb_store_framework_put(ctx->store, fw->sha256, path, data, len, canon,
-	    &version, &created);
-	if (rc == BB_OK && created)
-		rc = bb_store_initiative_set_name(ctx->store, fw->initiative.name);
-	if (rc == BB_OK && created)
-		rc = bb_store_commit(ctx->store);
-	else
-		bb_store_rollback(ctx->store);
-	if (rc != BB_OK) {
-		rc = bb_ctx_fail(ctx, rc, "cannot store the framework: %s",
-		    bb_store_errmsg(ctx->store));
-		goto out;
-	}
 	if (ctx->json)
 		bb_ctx_emit_json(ctx, json_pack("{s:s, s:b, s:I, s:s, s:I, s:o}",
 		    "file", path, "applied", created, "version", (json_int_t)version,
@@ -190,7 +199,6 @@ run_apply(struct bb_ctx *ctx)
 		fprintf(ctx->out, "framework unchanged: version %lld\n",
 		    (long long)version);
 out:
-	free(canon);
 	free(data);
 	bb_framework_free(fw);
 	bb_findings_free(&f);

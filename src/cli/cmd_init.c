@@ -66,17 +66,26 @@ run_status(struct bb_ctx *ctx)
 	if ((rc = bb_store_initiative_name(ctx->store, &name)) != BB_OK)
 		return bb_ctx_fail(ctx, rc, "%s holds no initiative; run 'backbone init'",
 		    ctx->db_path);
+	struct bb_store_counts n;
 	bb_store_schema_version(ctx->store, &schema);
 	bb_store_framework_latest(ctx->store, &fw);
+	if ((rc = bb_store_counts(ctx->store, &n)) != BB_OK) {
+		free(name);
+		return bb_ctx_fail(ctx, rc, "cannot count: %s", bb_store_errmsg(ctx->store));
+	}
 	if (ctx->json)
-		bb_ctx_emit_json(ctx, json_pack("{s:s, s:s, s:I, s:I}", "database",
-		    ctx->db_path, "initiative", name, "schema_version",
-		    (json_int_t)schema, "framework_version", (json_int_t)fw));
+		bb_ctx_emit_json(ctx, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
+		    "database", ctx->db_path, "initiative", name, "schema_version",
+		    (json_int_t)schema, "framework_version", (json_int_t)fw,
+		    "submissions", (json_int_t)n.submissions, "records",
+		    (json_int_t)n.records, "active_records", (json_int_t)n.active_records));
 	else
 		fprintf(ctx->out, "initiative:        %s\ndatabase:          %s\n"
-		    "schema version:    %lld\nframework version: %s%lld\n", name,
-		    ctx->db_path, (long long)schema, fw ? "" : "none yet, ",
-		    (long long)fw);
+		    "schema version:    %lld\nframework version: %s%lld\n"
+		    "submissions:       %lld\nrecords:           %lld (%lld current)\n",
+		    name, ctx->db_path, (long long)schema, fw ? "" : "none yet, ",
+		    (long long)fw, (long long)n.submissions, (long long)n.records,
+		    (long long)n.active_records);
 	free(name);
 	return BB_OK;
 }

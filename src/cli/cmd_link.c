@@ -508,7 +508,8 @@ link_encoded(struct bb_ctx *ctx, const struct table *t, int64_t *pid)
 		if (rc == BB_OK && !ctx->quiet)
 			fprintf(ctx->err, "compared %llu pairs of encodings; %llu at or "
 			    "above Dice %.2f\n", (unsigned long long)st.comparisons,
-			    (unsigned long long)st.matches, BB_CLK_DICE);
+			    (unsigned long long)st.matches,
+			    ctx->argc == 1 ? BB_CLK_DICE_ONE : BB_CLK_DICE);
 	}
 	free(clks);
 	free(bl);

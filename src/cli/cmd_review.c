@@ -6,8 +6,10 @@
  * these print what it did.
  */
 #include "cli/cli.h"
+#include "cli/cli_framework.h"
 #include "link/arrive.h"
 #include "link/encode.h"
+#include "measure/values.h"
 #include "store/linkage.h"
 #include "store/store.h"
 #include "util/bb.h"
@@ -40,6 +42,35 @@ link_fail(struct bb_ctx *ctx, int rc, struct bb_diag *d)
 	bb_diag_clear(d);
 	return rc == BB_ERR_NOTFOUND || rc == BB_ERR_CONFLICT || rc == BB_ERR_USAGE ||
 	    rc == BB_ERR_INPUT ? rc : BB_ERR_INTERNAL;
+}
+
+/* When records changed participants, every maintained indicator value is
+ * recomputed (a merge or a split changes who is counted once, in any
+ * period).  *figures is set to the figures written, or left 0 when nothing
+ * had to be done. */
+static int
+recompute_values(struct bb_ctx *ctx, const struct bb_link_receipt *rec,
+    size_t *figures)
+{
+	struct bb_framework *fw = NULL;
+	struct bb_refresh_stats st;
+	int64_t ver = 0;
+	int rc;
+
+	*figures = 0;
+	if (rec->moved == 0)
+		return BB_OK;
+	if ((rc = bb_cli_framework(ctx, 0, &fw, &ver)) != BB_OK)
+		return rc;
+	memset(&st, 0, sizeof(st));
+	rc = bb_measure_recompute(ctx->store, fw, ver, &st);
+	bb_framework_free(fw);
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "participants changed, but the indicator "
+		    "values could not be recomputed: %s (run 'backbone values refresh')",
+		    bb_store_errmsg(ctx->store));
+	*figures = st.values;
+	return BB_OK;
 }
 
 /* --- review list ------------------------------------------------------------- */
@@ -258,6 +289,9 @@ decide(struct bb_ctx *ctx, bool same)
 		    "updated: %s", bb_store_errmsg(ctx->store));
 	else if (rc != BB_OK)
 		rc = link_fail(ctx, rc, &d);
+	size_t figures = 0;
+	if (rc == BB_OK)
+		rc = recompute_values(ctx, &rec, &figures);
 	if (rc == BB_OK && ctx->json) {
 		json_t *j = json_pack("{s:I, s:[I, I], s:b, s:b, s:o, s:o}",
 		    "decision", (json_int_t)rec.decision_id, "records", (json_int_t)f.a,
@@ -266,6 +300,8 @@ decide(struct bb_ctx *ctx, bool same)
 		    "splits", changes_json(rec.splits, rec.nsplits));
 		if (f.got)
 			json_object_set_new(j, "pair", json_integer(f.id));
+		if (rec.moved)
+			json_object_set_new(j, "values_recomputed", json_integer((json_int_t)figures));
 		bb_ctx_emit_json(ctx, j);
 	} else if (rc == BB_OK) {
 		if (f.got)
@@ -277,6 +313,9 @@ decide(struct bb_ctx *ctx, bool same)
 		    "; they were already one participant" :
 		    "; they were already apart" : "");
 		print_changes(ctx->out, &rec);
+		if (rec.moved)
+			fprintf(ctx->out, "  values     all indicator values recomputed "
+			    "(%zu figures)\n", figures);
 	}
 	bb_link_receipt_clear(&rec);
 	return rc;
@@ -564,6 +603,11 @@ run_link_secret_set(struct bb_ctx *ctx)
 		bb_link_receipt_clear(&rec);
 		return link_fail(ctx, rc, &d);
 	}
+	size_t figures = 0;
+	if ((rc = recompute_values(ctx, &rec, &figures)) != BB_OK) {
+		bb_link_receipt_clear(&rec);
+		return rc;
+	}
 	if (ctx->json)
 		bb_ctx_emit_json(ctx, json_pack("{s:I, s:I, s:o}", "dice_links",
 		    (json_int_t)rec.dice_links, "reviews", (json_int_t)rec.reviews,
@@ -573,6 +617,9 @@ run_link_secret_set(struct bb_ctx *ctx)
 		    "plain ones: %llu link%s\n", (unsigned long long)rec.dice_links,
 		    rec.dice_links == 1 ? "" : "s");
 		print_changes(ctx->out, &rec);
+		if (rec.moved)
+			fprintf(ctx->out, "  values     all indicator values recomputed "
+			    "(%zu figures)\n", figures);
 	}
 	bb_link_receipt_clear(&rec);
 	return BB_OK;

@@ -8,6 +8,7 @@
 #include "framework/framework.h"
 #include "intake/submit.h"
 #include "pipeline/arrival.h"
+#include "measure/values.h"
 #include "store/store.h"
 #include "util/bb.h"
 
@@ -27,8 +28,8 @@ static const struct bb_opt_spec submit_opts[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
-static json_t *
-problem_json(const struct bb_problem *p)
+void *
+bb_cli_problem_json(const struct bb_problem *p)
 {
 	json_t *o = json_object();
 	if (p->row)
@@ -48,8 +49,8 @@ problem_json(const struct bb_problem *p)
 	return o;
 }
 
-static void
-print_problem(FILE *f, const struct bb_problem *p)
+void
+bb_cli_problem_print(FILE *f, const struct bb_problem *p)
 {
 	char where[64] = "file";
 	if (p->row)
@@ -143,7 +144,7 @@ print_linkage(FILE *o, const struct bb_link_receipt *l)
 
 static void
 print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
-    const struct bb_link_receipt *link)
+    const struct bb_link_receipt *link, const struct bb_refresh_stats *vals)
 {
 	FILE *o = ctx->out;
 	const struct bb_problems *pr = &r->problems;
@@ -175,12 +176,16 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 		json_object_set_new(j, "errors", json_integer((json_int_t)pr->errors));
 		json_object_set_new(j, "warnings", json_integer((json_int_t)pr->warnings));
 		for (size_t i = 0; i < pr->n; i++)
-			json_array_append_new(arr, problem_json(&pr->items[i]));
+			json_array_append_new(arr, bb_cli_problem_json(&pr->items[i]));
 		json_object_set_new(j, "problems", arr);
 		if (pr->dropped)
 			json_object_set_new(j, "problems_not_listed", json_integer((json_int_t)pr->dropped));
 		if (link && link->ran)
 			json_object_set_new(j, "linkage", linkage_json(link));
+		if (vals)
+			json_object_set_new(j, "values", json_pack("{s:b, s:I, s:I}",
+			    "recomputed_all", vals->full, "indicator_periods",
+			    (json_int_t)vals->periods, "figures", (json_int_t)vals->values));
 		bb_ctx_emit_json(ctx, j);
 		return;
 	}
@@ -226,13 +231,19 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 	if (r->supersedes)
 		fprintf(o, "  corrects   submission %lld (kept in the history)\n",
 		    (long long)r->supersedes);
+	if (vals && vals->full)
+		fprintf(o, "  values     all indicator values recomputed (%zu figures)\n",
+		    vals->values);
+	else if (vals)
+		fprintf(o, "  values     %zu indicator period%s updated (%zu figures)\n",
+		    vals->periods, vals->periods == 1 ? "" : "s", vals->values);
 	if (link && link->ran)
 		print_linkage(o, link);
 	if (pr->n) {
 		fprintf(o, "problems: %llu errors, %llu warnings\n",
 		    (unsigned long long)pr->errors, (unsigned long long)pr->warnings);
 		for (size_t i = 0; i < pr->n; i++)
-			print_problem(o, &pr->items[i]);
+			bb_cli_problem_print(o, &pr->items[i]);
 		if (pr->dropped)
 			fprintf(o, "  (%llu more not listed)\n", (unsigned long long)pr->dropped);
 	}
@@ -264,11 +275,16 @@ run_pipeline(struct bb_ctx *ctx, bool preview)
 		return rc;
 	bb_arrival_init(&a);
 	rc = bb_arrival_submit(ctx->store, fw, ver, &req, &a);
-	print_receipt(ctx, &a.intake, preview, &a.link);
+	print_receipt(ctx, &a.intake, preview, &a.link,
+	    a.values_ran ? &a.values : NULL);
 	if (a.link_rc != BB_OK)
 		rc = bb_ctx_fail(ctx, BB_ERR_INTERNAL, "stored, but linkage failed: %s "
 		    "(the records are linked by the next submission)",
 		    a.link_diag.message ? a.link_diag.message : bb_strerror(a.link_rc));
+	else if (a.values_rc != BB_OK)
+		rc = bb_ctx_fail(ctx, a.values_rc, "stored, but the indicator values "
+		    "could not be updated: %s (run 'backbone values refresh')",
+		    bb_store_errmsg(ctx->store));
 	else if (rc != BB_OK && rc != BB_ERR_INPUT)
 		rc = bb_ctx_fail(ctx, rc, "the store failed: %s", bb_store_errmsg(ctx->store));
 	bb_arrival_clear(&a);
@@ -357,9 +373,9 @@ list_cb(const struct bb_submission *s, void *arg)
 		return BB_OK;
 	}
 	if (a->n++ == 0)
-		fprintf(a->ctx->out, "%5s  %-12s %-16s %-10s %-10s %8s %8s  %s\n", "id",
+		fprintf(a->ctx->out, "%5s  %-12s %-22s %-10s %-10s %8s %8s  %s\n", "id",
 		    "partner", "dataset", "period", "status", "accepted", "refused", "file");
-	fprintf(a->ctx->out, "%5lld  %-12s %-16s %-10s %-10s %8lld %8lld  %s\n",
+	fprintf(a->ctx->out, "%5lld  %-12s %-22s %-10s %-10s %8lld %8lld  %s\n",
 	    (long long)s->id, s->partner_id, s->dataset_id, s->period,
 	    s->superseded_by ? "superseded" : s->status, (long long)s->rows_accepted,
 	    (long long)s->rows_refused, s->file_name);
@@ -417,11 +433,11 @@ problem_cb(const struct bb_problem *p, void *arg)
 {
 	struct list_arg *a = arg;
 	if (a->ctx->json)
-		json_array_append_new(a->arr, problem_json(p));
+		json_array_append_new(a->arr, bb_cli_problem_json(p));
 	else {
 		if (a->n++ == 0)
 			fprintf(a->ctx->out, "problems:\n");
-		print_problem(a->ctx->out, p);
+		bb_cli_problem_print(a->ctx->out, p);
 	}
 	return BB_OK;
 }

@@ -23,6 +23,12 @@ extern const struct bb_command bb_cmd_submission_show;
 extern const struct bb_command bb_cmd_submission_raw;
 extern const struct bb_command bb_cmd_link_files;
 extern const struct bb_command bb_cmd_encode;
+extern const struct bb_command bb_cmd_demo;
+extern const struct bb_command bb_cmd_demo_generate;
+extern const struct bb_command bb_cmd_report;
+extern const struct bb_command bb_cmd_trace;
+extern const struct bb_command bb_cmd_export;
+extern const struct bb_command bb_cmd_values_refresh;
 extern const struct bb_command bb_cmd_participants;
 extern const struct bb_command bb_cmd_participant_show;
 extern const struct bb_command bb_cmd_review_list;
@@ -50,6 +56,12 @@ const struct bb_command *const bb_commands[] = {
 	&bb_cmd_submission_raw,
 	&bb_cmd_link_files,
 	&bb_cmd_encode,
+	&bb_cmd_demo,
+	&bb_cmd_demo_generate,
+	&bb_cmd_report,
+	&bb_cmd_trace,
+	&bb_cmd_export,
+	&bb_cmd_values_refresh,
 	&bb_cmd_participants,
 	&bb_cmd_participant_show,
 	&bb_cmd_review_list,

@@ -713,7 +713,9 @@ check_indicator(struct fwc *c, struct sets *S, const struct bb_indicator *ind)
 	for (size_t i = 0; i < ind->nowners; i++)
 		ref(c, &S->partners, ind->owners[i], at(c, &ind->owners[i], ind->loc),
 		    p, "owner", "a partner");
-	for (size_t i = 0; i < ind->ndisaggregations; i++)
+	/* With a compute expression, measure/ checks each disaggregation
+	 * against the indicator's own datasets and its bands (`with`). */
+	for (size_t i = 0; ind->compute == NULL && i < ind->ndisaggregations; i++)
 		ref(c, &S->all_fields, ind->disaggregations[i],
 		    at(c, &ind->disaggregations[i], ind->loc), p, "disaggregation",
 		    "a field of any dataset");

@@ -9,6 +9,7 @@
  */
 #include "intake/mapper.h"
 #include "framework/period.h"
+#include "store/store.h"
 #include "util/bb.h"
 #include "util/clock.h"
 #include "util/hash.h"
@@ -57,7 +58,12 @@ struct uniq {
 	uint64_t *keys;		/* 0 = empty slot */
 	uint64_t *rows;
 	size_t cap, n;
+	bool full;		/* at UNIQ_MEM_MAX: new keys go to the scratch set */
 };
+
+/* Values kept in memory per unique field (32 MiB of table); past that a
+ * disk-backed set takes over, so memory does not grow with the file. */
+#define UNIQ_MEM_MAX (1u << 20)
 
 struct bb_mapper {
 	const struct bb_framework *fw;
@@ -70,8 +76,12 @@ struct bb_mapper {
 	struct bb_buf scratch;
 	size_t nheader;
 	char **header;			/* copies of the header cells */
+	char **key;			/* per field: "\"name\":" ready to append */
+	size_t *keylen;
 	struct uniq *uniq;		/* per field (only for unique fields) */
 	unsigned char sipkey[crypto_shorthash_KEYBYTES];
+	struct bb_scratch_set *spill;	/* opened when a field's table is full */
+	size_t uniq_max;		/* UNIQ_MEM_MAX, or a test's smaller cap */
 	bool encoded;			/* the partner sends encodings */
 	size_t clk_col, blk_col;	/* encoded: "clk" and "blocks" (SIZE_MAX: none) */
 };
@@ -115,29 +125,40 @@ void
 bb_json_string(struct bb_buf *b, const char *s, size_t n)
 {
 	static const char hx[] = "0123456789abcdef";
-	size_t start = 0;
+	size_t start = 0, i;
 
-	bb_buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
+	/* Fast path: most values need no escaping. */
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == '"' || c == '\\')
+			break;
+	}
+	bb_buf_addc(b, '"');
+	if (i == n) {
+		bb_buf_add(b, s, n);
+		bb_buf_addc(b, '"');
+		return;
+	}
+	for (; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		bb_buf_append(b, s + start, i - start);
+		bb_buf_add(b, s + start, i - start);
 		start = i + 1;
 		switch (c) {
-		case '"': bb_buf_puts(b, "\\\""); break;
-		case '\\': bb_buf_puts(b, "\\\\"); break;
-		case '\n': bb_buf_puts(b, "\\n"); break;
-		case '\r': bb_buf_puts(b, "\\r"); break;
-		case '\t': bb_buf_puts(b, "\\t"); break;
+		case '"': bb_buf_add(b, "\\\"", 2); break;
+		case '\\': bb_buf_add(b, "\\\\", 2); break;
+		case '\n': bb_buf_add(b, "\\n", 2); break;
+		case '\r': bb_buf_add(b, "\\r", 2); break;
+		case '\t': bb_buf_add(b, "\\t", 2); break;
 		default: {
-			char e[7] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15], 0 };
-			bb_buf_puts(b, e);
+			char e[6] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15] };
+			bb_buf_add(b, e, 6);
 		}
 		}
 	}
-	bb_buf_append(b, s + start, n - start);
-	bb_buf_putc(b, '"');
+	bb_buf_add(b, s + start, n - start);
+	bb_buf_addc(b, '"');
 }
 
 /* Count UTF-8 code points. */
@@ -325,10 +346,13 @@ bb_mapper_free(struct bb_mapper *m)
 		if (m->uniq)
 			uniq_free(&m->uniq[i]);
 	}
+	bb_strv_free(m->key, m->nfields);
+	free(m->keylen);
 	free(m->src);
 	free(m->vals);
 	free(m->text);
 	free(m->uniq);
+	bb_scratch_set_free(m->spill);
 	bb_buf_free(&m->scratch);
 	bb_strv_free(m->header, m->nheader);
 	free(m);
@@ -412,13 +436,30 @@ bb_mapper_new_for(const struct bb_framework *fw, const struct bb_dataset *ds,
 	m->text = bb_calloc(ds->nfields, sizeof(*m->text));
 	m->uniq = bb_calloc(ds->nfields, sizeof(*m->uniq));
 	randombytes_buf(m->sipkey, sizeof(m->sipkey));
+	m->uniq_max = UNIQ_MEM_MAX;
+	{
+		/* Tests make the spill happen on small files. */
+		const char *e = getenv("BACKBONE_TEST_UNIQ_MEM_MAX");
+		int64_t v;
+		if (e && bb_parse_i64(e, &v) == BB_OK && v > 0 && v < UNIQ_MEM_MAX)
+			m->uniq_max = (size_t)v;
+	}
 	bb_buf_init(&m->scratch, 64u << 20);
 	m->nheader = header->ncells;
 	m->header = bb_calloc(header->ncells + 1, sizeof(char *));
 	for (size_t i = 0; i < header->ncells; i++)
 		m->header[i] = bb_strdup(header->cells[i] ? header->cells[i] : "");
-	for (size_t i = 0; i < ds->nfields; i++)
+	m->key = bb_calloc(ds->nfields + 1, sizeof(char *));
+	m->keylen = bb_calloc(ds->nfields + 1, sizeof(size_t));
+	for (size_t i = 0; i < ds->nfields; i++) {
+		struct bb_buf k;
 		bb_buf_init(&m->text[i], 16u << 20);
+		bb_buf_init(&k, BB_BUF_NOMAX);
+		bb_json_string(&k, ds->fields[i].name, strlen(ds->fields[i].name));
+		bb_buf_addc(&k, ':');
+		m->keylen[i] = k.len;
+		m->key[i] = bb_buf_take(&k);
+	}
 	used = bb_calloc(header->ncells + 1, sizeof(bool));
 	m->encoded = partner != NULL && partner->sharing == BB_SHARE_ENCODINGS;
 	m->clk_col = m->blk_col = SIZE_MAX;
@@ -636,7 +677,7 @@ extract(struct bb_mapper *m, size_t fi, const struct bb_row *row)
 		if (v == NULL)
 			return false;
 		trim(&v, &n);
-		if (bb_buf_append(t, v, n) != BB_OK)
+		if (bb_buf_add(t, v, n) != BB_OK)
 			return false;
 		break;
 	case SRC_SPLIT: {
@@ -659,7 +700,7 @@ extract(struct bb_mapper *m, size_t fi, const struct bb_row *row)
 		    find(p, end, sep, sl) : NULL;
 		size_t len = q ? (size_t)(q - p) : (size_t)(end - p);
 		trim(&p, &len);
-		bb_buf_append(t, p, len);
+		bb_buf_add(t, p, len);
 		break;
 	}
 	case SRC_JOIN: {
@@ -676,7 +717,7 @@ extract(struct bb_mapper *m, size_t fi, const struct bb_row *row)
 				continue;
 			if (any)
 				bb_buf_puts(t, sep);
-			bb_buf_append(t, v, n);
+			bb_buf_add(t, v, n);
 			any = true;
 		}
 		break;
@@ -771,7 +812,7 @@ uniq_seen(struct bb_mapper *m, size_t fi, const char *v, size_t n, uint64_t row,
 	memcpy(&key, h, sizeof(key));
 	if (key == 0)
 		key = 1;
-	if (u->n * 2 >= u->cap) {
+	if (!u->full && u->n * 2 >= u->cap) {
 		size_t nc = u->cap ? u->cap * 2 : 1024;
 		uint64_t *nk = bb_calloc(nc, sizeof(uint64_t));
 		uint64_t *nr = bb_calloc(nc, sizeof(uint64_t));
@@ -798,10 +839,33 @@ uniq_seen(struct bb_mapper *m, size_t fi, const char *v, size_t n, uint64_t row,
 		}
 		j = (j + 1) & (u->cap - 1);
 	}
-	u->keys[j] = key;
-	u->rows[j] = row;
-	u->n++;
-	return false;
+	if (u->n < m->uniq_max) {
+		u->keys[j] = key;
+		u->rows[j] = row;
+		u->n++;
+		return false;
+	}
+	/* Past the memory cap: the disk-backed set, keyed by field too. */
+	u->full = true;
+	if (m->spill == NULL && bb_scratch_set_open(&m->spill) != BB_OK)
+		return false;	/* no temp space: the check stops here */
+	bool existed = false;
+	uint64_t old = 0;
+	key ^= (uint64_t)(fi + 1) * 0x9E3779B97F4A7C15ULL;
+	if (bb_scratch_set_put(m->spill, key, row, &existed, &old) != BB_OK)
+		return false;
+	if (existed)
+		*first = old;
+	return existed;
+}
+
+static void
+fmt_num(double v, char *buf, size_t n)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, n, "%.0f", v);
+	else
+		snprintf(buf, n, "%.15g", v);
 }
 
 /* Append a 64-bit integer in decimal. */
@@ -819,7 +883,43 @@ put_int(struct bb_buf *b, int64_t v)
 	} while (u);
 	if (v < 0)
 		tmp[--i] = '-';
-	bb_buf_append(b, tmp + i, (size_t)(23 - i));
+	bb_buf_add(b, tmp + i, (size_t)(23 - i));
+}
+
+/* Append v with at most six decimal places, trailing zeros dropped; by
+ * hand for the common range, printf beyond it. */
+static void
+put_fixed6(struct bb_buf *b, double v)
+{
+	char tmp[48];
+	if (!(fabs(v) < 9e12)) {
+		fmt_num(v, tmp, sizeof(tmp));
+		bb_buf_puts(b, tmp);
+		return;
+	}
+	int64_t r = llround(v * 1e6);
+	uint64_t u = r < 0 ? (uint64_t)0 - (uint64_t)r : (uint64_t)r;
+	uint64_t ip = u / 1000000, fp = u % 1000000;
+	int i = 47, digits = 6;
+	tmp[i] = '\0';
+	while (digits > 0 && fp % 10 == 0 && fp != 0) {
+		fp /= 10;
+		digits--;
+	}
+	if (fp != 0) {
+		for (int k = 0; k < digits; k++) {
+			tmp[--i] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		tmp[--i] = '.';
+	}
+	do {
+		tmp[--i] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip);
+	if (r < 0)
+		tmp[--i] = '-';
+	bb_buf_add(b, tmp + i, (size_t)(47 - i));
 }
 
 /* Is s a number as JSON writes them (-?digits[.digits][e[+-]digits], no
@@ -856,14 +956,6 @@ json_number(const char *s)
 	return *p == '\0';
 }
 
-static void
-fmt_num(double v, char *buf, size_t n)
-{
-	if (v == floor(v) && fabs(v) < 1e15)
-		snprintf(buf, n, "%.0f", v);
-	else
-		snprintf(buf, n, "%.15g", v);
-}
 
 /* Typed comparison of a rule's sides: <0, 0, >0; false when incomparable. */
 static bool
@@ -1095,7 +1187,7 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				bb_buf_reset(&m->scratch);
 				bb_buf_puts(&m->scratch, to);
 				bb_buf_reset(t);
-				bb_buf_append(t, m->scratch.data, m->scratch.len);
+				bb_buf_add(t, m->scratch.data, m->scratch.len);
 			}
 			if (t->len == 0)
 				continue;
@@ -1138,9 +1230,13 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				*ok = false;
 				continue;
 			}
-			if (s->has_scale || !json_number(tv)) {
-				if (s->has_scale)
-					v->d *= s->scale;
+			if (s->has_scale) {
+				/* A scaled measure keeps six decimal places
+				 * (minutes to hours: 79.566667). */
+				v->d = round(v->d * s->scale * 1e6) / 1e6;
+				bb_buf_reset(t);
+				put_fixed6(t, v->d);
+			} else if (!json_number(tv)) {
 				fmt_num(v->d, num, sizeof(num));
 				bb_buf_reset(t);
 				bb_buf_puts(t, num);
@@ -1256,7 +1352,7 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 
 	/* The canonical record. */
 	bb_buf_reset(json);
-	bb_buf_putc(json, '{');
+	bb_buf_addc(json, '{');
 	bool first = true;
 	for (size_t fi = 0; fi < ds->nfields; fi++) {
 		const struct bb_field *f = &ds->fields[fi];
@@ -1264,17 +1360,16 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 		if (!v->present)
 			continue;
 		if (!first)
-			bb_buf_putc(json, ',');
+			bb_buf_addc(json, ',');
 		first = false;
-		bb_json_string(json, f->name, strlen(f->name));
-		bb_buf_putc(json, ':');
+		bb_buf_add(json, m->key[fi], m->keylen[fi]);
 		switch (f->type) {
 		case BB_FT_INTEGER:
 			put_int(json, v->i);
 			break;
 		case BB_FT_DECIMAL:
 			/* The text is already a canonical JSON number. */
-			bb_buf_append(json, m->text[fi].data, m->text[fi].len);
+			bb_buf_add(json, m->text[fi].data, m->text[fi].len);
 			break;
 		case BB_FT_BOOLEAN:
 			bb_buf_puts(json, v->b ? "true" : "false");
@@ -1304,21 +1399,20 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 	if (any_missing) {
 		bool f1 = true;
 		if (!first)
-			bb_buf_putc(json, ',');
+			bb_buf_addc(json, ',');
 		bb_buf_puts(json, "\"_missing\":{");
 		for (size_t fi = 0; fi < ds->nfields; fi++) {
 			if (!m->vals[fi].missing_code)
 				continue;
 			if (!f1)
-				bb_buf_putc(json, ',');
+				bb_buf_addc(json, ',');
 			f1 = false;
-			bb_json_string(json, ds->fields[fi].name, strlen(ds->fields[fi].name));
-			bb_buf_putc(json, ':');
+			bb_buf_add(json, m->key[fi], m->keylen[fi]);
 			bb_json_string(json, m->text[fi].data, m->text[fi].len);
 		}
-		bb_buf_putc(json, '}');
+		bb_buf_addc(json, '}');
 	}
-	bb_buf_putc(json, '}');
+	bb_buf_addc(json, '}');
 	return BB_OK;
 }
 
@@ -1327,16 +1421,16 @@ bb_mapper_raw_json(const struct bb_mapper *m, const struct bb_row *row,
     struct bb_buf *json)
 {
 	bb_buf_reset(json);
-	bb_buf_putc(json, '{');
+	bb_buf_addc(json, '{');
 	for (size_t c = 0; c < row->ncells && c < m->nheader; c++) {
 		if (c)
-			bb_buf_putc(json, ',');
+			bb_buf_addc(json, ',');
 		bb_json_string(json, m->header[c], strlen(m->header[c]));
-		bb_buf_putc(json, ':');
+		bb_buf_addc(json, ':');
 		if (row->cells[c] == NULL)
 			bb_buf_puts(json, "null");
 		else
 			bb_json_string(json, row->cells[c], row->lens[c]);
 	}
-	bb_buf_putc(json, '}');
+	bb_buf_addc(json, '}');
 }

@@ -48,15 +48,16 @@ struct rule {
 static const struct rule rules[LX_NRULES] = {
 	{ "family-phonetic+birth-year", { C_FAMILY_PHON, C_BIRTH_YEAR }, C_GIVEN_INIT },
 	{ "given-phonetic+postcode", { C_GIVEN_PHON, C_POSTCODE }, C_BIRTH_YEAR },
-	{ "birth-date", { C_BIRTH_DATE, C_NONE }, C_FAMILY_INIT },
-	{ "family+given-initial", { C_FAMILY, C_GIVEN_INIT }, C_BIRTH_YEAR },
+	{ "birth-date+family-initial", { C_BIRTH_DATE, C_FAMILY_INIT }, C_GIVEN_INIT },
+	{ "birth-date+given-initial", { C_BIRTH_DATE, C_GIVEN_INIT }, C_FAMILY_INIT },
 	{ "national-id", { C_NATID, C_NONE }, C_BIRTH_YEAR },
-	{ "both-names-phonetic", { C_NAMES_PHON, C_NONE }, C_BIRTH_YEAR },
+	{ "both-names-phonetic+birth-year", { C_NAMES_PHON, C_BIRTH_YEAR }, C_POSTCODE },
 	{ "family-phonetic+postcode", { C_FAMILY_PHON, C_POSTCODE }, C_GIVEN_INIT },
 	{ "address", { C_ADDRESS, C_NONE }, C_POSTCODE },
 	{ "phone", { C_PHONE, C_NONE }, C_BIRTH_YEAR },
 	{ "email", { C_EMAIL, C_NONE }, C_BIRTH_YEAR },
 	{ "local-id", { C_LOCALID, C_NONE }, C_BIRTH_YEAR },
+	{ "birth-date+postcode", { C_BIRTH_DATE, C_POSTCODE }, C_GIVEN_INIT },
 };
 
 static unsigned
@@ -68,12 +69,14 @@ comp_fields(enum comp c)
 	case C_FAMILY_PHON: case C_FAMILY: case C_FAMILY_INIT:
 		return 1u << LF_FAMILY;
 	case C_BIRTH_YEAR: case C_BIRTH_DATE: return 1u << LF_BIRTH;
-	case C_POSTCODE: return 1u << LF_POSTCODE;
+	case C_POSTCODE: return 1u << LF_POSTCODE | 1u << LF_LOCALITY;
 	case C_NATID: return 1u << LF_NATID;
 	case C_PHONE: return 1u << LF_PHONE;
 	case C_EMAIL: return 1u << LF_EMAIL;
 	case C_LOCALID: return 1u << LF_LOCALID;
-	case C_ADDRESS: return 1u << LF_ADDRESS;
+	case C_ADDRESS:
+		/* One address has one postcode and locality. */
+		return 1u << LF_ADDRESS | 1u << LF_POSTCODE | 1u << LF_LOCALITY;
 	case C_NAMES_PHON: return 1u << LF_GIVEN | 1u << LF_FAMILY;
 	}
 	return 0;
@@ -230,9 +233,10 @@ lx_blocks_free(struct bb_link_index *ix)
 		bt_free(&b->refined);
 		free(b->next);
 		free(b->rnext);
-		free(b->key);
 		memset(b, 0, sizeof(*b));
 	}
+	free(ix->keys);
+	ix->keys = NULL;
 	ix->rcap = 0;
 }
 
@@ -263,8 +267,8 @@ lx_blocks_insert(struct bb_link_index *ix, size_t from, size_t to)
 			struct brule *b = &ix->rules[r];
 			b->next = bb_realloc(b->next, nc * sizeof(*b->next));
 			b->rnext = bb_realloc(b->rnext, nc * sizeof(*b->rnext));
-			b->key = bb_realloc(b->key, nc * sizeof(*b->key));
 		}
+		ix->keys = bb_realloc(ix->keys, nc * LX_NRULES * sizeof(*ix->keys));
 		ix->rcap = nc;
 	}
 	for (size_t i = from; i < to; i++) {
@@ -272,7 +276,7 @@ lx_blocks_insert(struct bb_link_index *ix, size_t from, size_t to)
 			struct brule *b = &ix->rules[r];
 			uint64_t k = rule_key(ix, r, (uint32_t)i);
 			struct bent *e;
-			b->key[i] = k;
+			ix->keys[i * LX_NRULES + r] = k;
 			b->next[i] = NONE;
 			b->rnext[i] = NONE;
 			if (k == 0)
@@ -306,7 +310,7 @@ block_of(const struct bb_link_index *ix, unsigned r, uint32_t rec,
     uint32_t *head, const uint32_t **next)
 {
 	const struct brule *b = &ix->rules[r];
-	uint64_t k = b->key[rec];
+	uint64_t k = ix->keys[(size_t)rec * LX_NRULES + r];
 	const struct bent *e;
 	if (k == 0)
 		return false;
@@ -332,9 +336,9 @@ static bool
 covered(const struct bb_link_index *ix, unsigned r, uint32_t a, uint32_t b)
 {
 	const struct brule *br = &ix->rules[r];
-	uint64_t k = br->key[a];
+	uint64_t k = ix->keys[(size_t)a * LX_NRULES + r];
 	const struct bent *e;
-	if (k == 0 || k != br->key[b])
+	if (k == 0 || k != ix->keys[(size_t)b * LX_NRULES + r])
 		return false;
 	e = bt_find(&br->base, k);
 	if (e->count <= ix->cfg.block_cap)
@@ -369,7 +373,7 @@ gen_chunk(const struct bb_link_index *ix, size_t from, size_t to,
 		for (unsigned r = 0; r < LX_NRULES; r++) {
 			uint32_t head;
 			const uint32_t *next;
-			if (ix->rules[r].key[b] == 0)
+			if (ix->keys[(size_t)b * LX_NRULES + r] == 0)
 				continue;
 			if (!block_of(ix, r, b, &head, &next)) {
 				c->oversized++;

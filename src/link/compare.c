@@ -1,7 +1,8 @@
 /*
  * compare.c: records as linkage sees them, and how two of them compare.
  *
- * lx_prepare() normalises one input record (normalize.c) and interns each
+ * lx_normalize() normalises one input record (normalize.c; on worker
+ * threads) and lx_intern() interns each
  * value in its field's pool, where it is decoded to code points and given
  * its phonetic code and nickname groups once.  lx_compare() gives, for each
  * field, a comparison level in the manner of Splink (the levels of each
@@ -159,6 +160,8 @@ pool_intern(struct pool *p, const char *s, bool *added)
 	    sizeof(*p->cps));
 	v->cp = (uint32_t)p->cplen;
 	v->ncp = (uint16_t)bb_utf8_decode(s, len, p->cps + p->cplen, BB_SIM_MAX);
+	for (uint16_t k = 0; k < v->ncp; k++)
+		v->mask |= UINT64_C(1) << (p->cps[p->cplen + k] % 64);
 	p->cplen += v->ncp;
 	v->init = (uint8_t)s[0];
 	p->slots[i] = (uint32_t)p->n;
@@ -182,7 +185,7 @@ intern_value(struct bb_link_index *ix, unsigned f, const char *s,
 		v->phon = code[0] ? pool_intern(&ix->phon, code, &padd) : 0;
 		v->firsth = str_hash(first, strlen(first));
 		if (f == LF_GIVEN)
-			v->nnick = (uint8_t)bb_nick_groups(first, v->nick);
+			v->nnick = (uint8_t)bb_nick_groups_near(first, v->nick);
 	}
 	p->v[id].count++;
 	p->holders++;
@@ -190,44 +193,86 @@ intern_value(struct bb_link_index *ix, unsigned f, const char *s,
 }
 
 void
-lx_prepare(struct bb_link_index *ix, const struct bb_link_input *in,
-    struct lrec *out)
+lx_normalize(const struct bb_link_input *in, struct lnorm *nm)
 {
-	char buf[BB_NORM_MAX], first[BB_NORM_MAX];
 	const char *const *val = in->value;
 
+	nm->source = in->source;
+	nm->has = 0;
+	if (bb_norm_name(val[BB_ID_GIVEN_NAME], true, nm->v[LF_GIVEN],
+	    nm->first[0]))
+		nm->has |= 1u << LF_GIVEN;
+	if (bb_norm_name(val[BB_ID_FAMILY_NAME], false, nm->v[LF_FAMILY],
+	    nm->first[1]))
+		nm->has |= 1u << LF_FAMILY;
+	if (bb_norm_date(val[BB_ID_BIRTH_DATE], &nm->dob))
+		nm->has |= 1u << LF_BIRTH;
+	nm->sex = bb_norm_sex(val[BB_ID_SEX]);
+	if (bb_norm_ident(val[BB_ID_POSTCODE], 3, nm->v[LF_POSTCODE]))
+		nm->has |= 1u << LF_POSTCODE;
+	if (bb_norm_words(val[BB_ID_LOCALITY], false, nm->v[LF_LOCALITY]))
+		nm->has |= 1u << LF_LOCALITY;
+	if (bb_norm_words(val[BB_ID_ADDRESS], true, nm->v[LF_ADDRESS]))
+		nm->has |= 1u << LF_ADDRESS;
+	if (bb_norm_phone(val[BB_ID_PHONE], nm->v[LF_PHONE]))
+		nm->has |= 1u << LF_PHONE;
+	if (bb_norm_email(val[BB_ID_EMAIL], nm->v[LF_EMAIL]))
+		nm->has |= 1u << LF_EMAIL;
+	if (bb_norm_ident(val[BB_ID_NATIONAL_ID], 4, nm->v[LF_NATID]))
+		nm->has |= 1u << LF_NATID;
+	if (bb_norm_ident(val[BB_ID_LOCAL_ID], 1, nm->v[LF_LOCALID]))
+		nm->has |= 1u << LF_LOCALID;
+}
+
+void
+lx_intern(struct bb_link_index *ix, const struct lnorm *nm, struct lrec *out)
+{
 	memset(out, 0, sizeof(*out));
-	out->source = in->source;
-	if (bb_norm_name(val[BB_ID_GIVEN_NAME], true, buf, first))
-		out->v[LF_GIVEN] = intern_value(ix, LF_GIVEN, buf, first);
-	if (bb_norm_name(val[BB_ID_FAMILY_NAME], false, buf, first))
-		out->v[LF_FAMILY] = intern_value(ix, LF_FAMILY, buf, first);
-	if (bb_norm_date(val[BB_ID_BIRTH_DATE], &out->dob))
-		out->v[LF_BIRTH] = 1;
-	out->v[LF_SEX] = (uint32_t)(unsigned char)bb_norm_sex(val[BB_ID_SEX]);
-	if (bb_norm_ident(val[BB_ID_POSTCODE], 3, buf))
-		out->v[LF_POSTCODE] = intern_value(ix, LF_POSTCODE, buf, "");
-	if (bb_norm_words(val[BB_ID_LOCALITY], false, buf))
-		out->v[LF_LOCALITY] = intern_value(ix, LF_LOCALITY, buf, "");
-	if (bb_norm_words(val[BB_ID_ADDRESS], true, buf))
-		out->v[LF_ADDRESS] = intern_value(ix, LF_ADDRESS, buf, "");
-	if (bb_norm_phone(val[BB_ID_PHONE], buf))
-		out->v[LF_PHONE] = intern_value(ix, LF_PHONE, buf, "");
-	if (bb_norm_email(val[BB_ID_EMAIL], buf))
-		out->v[LF_EMAIL] = intern_value(ix, LF_EMAIL, buf, "");
-	if (bb_norm_ident(val[BB_ID_NATIONAL_ID], 4, buf))
-		out->v[LF_NATID] = intern_value(ix, LF_NATID, buf, "");
-	if (bb_norm_ident(val[BB_ID_LOCAL_ID], 1, buf))
-		out->v[LF_LOCALID] = intern_value(ix, LF_LOCALID, buf, "");
+	out->source = nm->source;
+	for (unsigned f = 0; f < LF_N; f++) {
+		if (!(nm->has & (1u << f)))
+			continue;
+		if (f == LF_BIRTH) {
+			out->dob = nm->dob;
+			out->v[f] = 1;
+		} else if (f != LF_SEX) {
+			out->v[f] = intern_value(ix, f, nm->v[f],
+			    f == LF_GIVEN ? nm->first[0] :
+			    f == LF_FAMILY ? nm->first[1] : "");
+		}
+	}
+	out->v[LF_SEX] = (uint32_t)(unsigned char)nm->sex;
 }
 
 /* --- levels ---------------------------------------------------------------- */
 
-static double
-jw(const struct pool *p, uint32_t a, uint32_t b)
+/* How close two values are by Jaro-Winkler: 2 at or above JW_CLOSE, 1 at
+ * or above JW_FAR, else 0.  Most pairs compared are strangers; a bound on
+ * the common code points (those of one string whose value occurs in the
+ * other, by a 64-bit mask) settles most of them without the full measure. */
+static unsigned
+jw_band(const struct pool *p, uint32_t a, uint32_t b)
 {
 	const struct pval *x = &p->v[a], *y = &p->v[b];
-	return bb_jaro_winkler(p->cps + x->cp, x->ncp, p->cps + y->cp, y->ncp);
+	const uint32_t *cx = p->cps + x->cp, *cy = p->cps + y->cp;
+	unsigned ma = 0, mb = 0;
+	double m, bound, s;
+
+	if (x->ncp == 0 || y->ncp == 0)
+		return 0;
+	for (unsigned k = 0; k < x->ncp; k++)
+		ma += (y->mask >> (cx[k] % 64)) & 1;
+	for (unsigned k = 0; k < y->ncp; k++)
+		mb += (x->mask >> (cy[k] % 64)) & 1;
+	m = ma < mb ? ma : mb;
+	/* Jaro <= (m/|x| + m/|y| + 1) / 3, and the Winkler boost adds at most
+	 * 0.4 of what is left. */
+	bound = (m / x->ncp + m / y->ncp + 1.0) / 3.0;
+	bound = bound + 0.4 * (1.0 - bound);
+	if (bound < JW_FAR)
+		return 0;
+	s = bb_jaro_winkler(cx, x->ncp, cy, y->ncp);
+	return s >= JW_CLOSE ? 2 : s >= JW_FAR ? 1 : 0;
 }
 
 static unsigned
@@ -260,6 +305,10 @@ swapped(const struct bb_link_index *ix, const struct lrec *ra,
 		return false;
 	const struct pval *ag = &g->v[ra->v[LF_GIVEN]], *bf = &f->v[rb->v[LF_FAMILY]];
 	const struct pval *af = &f->v[ra->v[LF_FAMILY]], *bg = &g->v[rb->v[LF_GIVEN]];
+	/* One edit apart: lengths within one of each other. */
+	if (ag->ncp + 1 < bf->ncp || bf->ncp + 1 < ag->ncp ||
+	    af->ncp + 1 < bg->ncp || bg->ncp + 1 < af->ncp)
+		return false;
 	return bb_osa_distance(g->cps + ag->cp, ag->ncp, f->cps + bf->cp,
 	    bf->ncp, 1) <= 1 &&
 	    bb_osa_distance(f->cps + af->cp, af->ncp, g->cps + bg->cp, bg->ncp,
@@ -279,7 +328,8 @@ name_level(const struct bb_link_index *ix, unsigned f, const struct lrec *ra,
 		return LV_MISSING;
 	if (a == b)
 		return top;
-	if (osa(p, a, b, 1) <= 1 || jw(p, a, b) >= JW_CLOSE)
+	unsigned band = jw_band(p, a, b);
+	if (band == 2 || osa(p, a, b, 1) <= 1)
 		return top - 1;
 	if (given && (nick_shared(&p->v[a], &p->v[b]) ||
 	    p->v[a].firsth == p->v[b].firsth))
@@ -290,8 +340,7 @@ name_level(const struct bb_link_index *ix, unsigned f, const struct lrec *ra,
 	}
 	if (*swap)
 		return 2;
-	if ((p->v[a].phon && p->v[a].phon == p->v[b].phon) ||
-	    jw(p, a, b) >= JW_FAR)
+	if ((p->v[a].phon && p->v[a].phon == p->v[b].phon) || band == 1)
 		return 1;
 	return 0;
 }
@@ -309,6 +358,24 @@ date_digits(int y, int m, int d, uint32_t out[8])
 	out[7] = (uint32_t)('0' + d % 10);
 }
 
+/* Two 8-digit strings one edit apart (as OSA counts: equal length, so one
+ * substitution or one transposition of neighbours). */
+static bool
+one_typo8(const uint32_t a[8], const uint32_t b[8])
+{
+	int diff[8], nd = 0;
+	for (int i = 0; i < 8; i++)
+		if (a[i] != b[i]) {
+			if (nd == 2)
+				return false;
+			diff[nd++] = i;
+		}
+	if (nd <= 1)
+		return true;
+	return diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] &&
+	    a[diff[1]] == b[diff[0]];
+}
+
 static unsigned
 date_level1(int y1, int m1, int d1, int y2, int m2, int d2)
 {
@@ -322,7 +389,7 @@ date_level1(int y1, int m1, int d1, int y2, int m2, int d2)
 		return 3;
 	date_digits(y1, m1, d1, a);
 	date_digits(y2, m2, d2, b);
-	if (bb_osa_distance(a, 8, b, 8, 1) <= 1)
+	if (one_typo8(a, b))
 		return 2;
 	if ((y1 == y2) + (m1 == m2) + (d1 == d2) >= 2)
 		return 1;
@@ -348,13 +415,11 @@ date_level(const struct bb_date *a, const struct bb_date *b)
 static unsigned
 text_level(const struct pool *p, uint32_t a, uint32_t b)
 {
-	double s;
 	if (!a || !b)
 		return LV_MISSING;
 	if (a == b)
 		return 3;
-	s = jw(p, a, b);
-	return s >= JW_CLOSE ? 2 : s >= JW_FAR ? 1 : 0;
+	return jw_band(p, a, b);
 }
 
 /* exact 2 / one edit 1 / else 0 */
@@ -435,9 +500,33 @@ lx_compare(const struct bb_link_index *ix, uint32_t a, uint32_t b)
 	lv[LF_LOCALID] = !ra->v[LF_LOCALID] || !rb->v[LF_LOCALID] ||
 	    (ix->cfg.local_ids_per_source && ra->source != rb->source) ?
 	    LV_MISSING : ra->v[LF_LOCALID] == rb->v[LF_LOCALID];
+	/* A locality follows from a postcode: it counts only when a postcode
+	 * is missing, or else one place would count twice. */
+	if (lv[LF_POSTCODE] != LV_MISSING)
+		lv[LF_LOCALITY] = LV_MISSING;
 	for (unsigned f = 0; f < LF_N; f++)
 		vec |= (uint64_t)lv[f] << (f * LV_BITS);
 	return vec;
+}
+
+/* An identifier of the person (not of the household) agrees. */
+static bool
+person_id_agrees(uint64_t vec)
+{
+	return LV_GET(vec, LF_NATID) == 2 || LV_GET(vec, LF_LOCALID) == 1 ||
+	    LV_GET(vec, LF_EMAIL) == 2 || LV_GET(vec, LF_PHONE) == 2;
+}
+
+bool
+lx_household(uint64_t vec)
+{
+	/* Given name and birth date both present and unrelated, nothing
+	 * personal agreeing: another member of the household (a shared
+	 * address and family name are what households share; phones are
+	 * taken as personal, as mobiles are). */
+	unsigned g = LV_GET(vec, LF_GIVEN), d = LV_GET(vec, LF_BIRTH);
+	return g == 0 && d == 0 && !person_id_agrees(vec) &&
+	    LV_GET(vec, LF_NATID) != 1;
 }
 
 bool
@@ -451,13 +540,12 @@ lx_twins(const struct bb_link_index *ix, uint32_t a, uint32_t b, uint64_t vec)
 		return false;
 	bool sexes = ra->v[LF_SEX] && rb->v[LF_SEX] &&
 	    ra->v[LF_SEX] != rb->v[LF_SEX];
-	/* An identifier agreeing says one person, not two (a shared home
-	 * phone does not).  One typed digit off does too, unless the sexes
-	 * differ: twins are often given consecutive numbers. */
-	if (LV_GET(vec, LF_NATID) == 2 || LV_GET(vec, LF_LOCALID) == 1 ||
-	    LV_GET(vec, LF_EMAIL) == 2 || (LV_GET(vec, LF_NATID) == 1 && !sexes))
+	/* An identifier agreeing says one person, not two.  One typed digit
+	 * off does too, unless the sexes differ: twins are often given
+	 * consecutive numbers. */
+	if (person_id_agrees(vec) || (LV_GET(vec, LF_NATID) == 1 && !sexes))
 		return false;
-	/* Unrelated given names: twins; close spellings of different sexes
-	 * too (Jon and Joan). */
-	return g == 0 || g == 1 || (g == 4 && sexes);
+	/* Unrelated given names: twins; similar ones of different sexes too
+	 * (Jon and Joan). */
+	return g == 0 || ((g == 1 || g == 4) && sexes);
 }

@@ -36,7 +36,8 @@
 #define BB_CLK_B64 176		/* base64 of 128 bytes (172) and a NUL, rounded */
 #define BB_CLK_SECRET_MIN 16	/* bytes a secret must have */
 #define BB_CLK_SECRET_MAX 4096
-#define BB_CLK_DICE 0.7		/* default threshold (docs/linkage.md) */
+#define BB_CLK_DICE 0.7		/* default threshold between files */
+#define BB_CLK_DICE_ONE 0.75	/* default threshold within one file */
 #define BB_CLK_ALL_PAIRS 200000000.0	/* compare every pair up to this many */
 
 struct bb_diag;
@@ -86,7 +87,10 @@ void bb_clk_to_base64(const struct bb_clk *c, char out[BB_CLK_B64]);
 int bb_clk_from_base64(const char *s, struct bb_clk *c);
 
 struct bb_clk_link_opts {
-	double threshold;	/* Dice at or above which two records match */
+	double threshold;	/* Dice at or above which records of two files
+				   match (one-to-one) */
+	double threshold_one;	/* the same within a single file, which has no
+				   one-to-one constraint to lean on */
 	unsigned threads;	/* worker threads */
 	double all_pairs;	/* compare all pairs up to this many, else block */
 };

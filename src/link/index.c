@@ -9,6 +9,8 @@
 #include "util/buf.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,14 +119,60 @@ bb_link_index_participant(const struct bb_link_index *ix, size_t rec)
 	return ix->cls[ix->cl[rec]].pid;
 }
 
-/* Normalise records into the index and file them in the blocks. */
+#define NORM_CHUNK 4096	/* records normalised at a time */
+
+struct norm_job {
+	const struct bb_link_input *in;
+	struct lnorm *out;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *
+norm_worker(void *arg)
+{
+	struct norm_job *j = arg;
+	for (;;) {
+		size_t from = atomic_fetch_add(&j->next, 256);
+		if (from >= j->n)
+			break;
+		size_t to = from + 256 < j->n ? from + 256 : j->n;
+		for (size_t i = from; i < to; i++)
+			lx_normalize(&j->in[i], &j->out[i]);
+	}
+	return NULL;
+}
+
+/* Normalise records into the index (on threads, a chunk at a time; the
+ * interning after each chunk keeps input order) and file them in the
+ * blocks. */
 static size_t
 append(struct bb_link_index *ix, const struct bb_link_input *recs, size_t n)
 {
 	size_t from = ix->n;
+	struct lnorm *nm = bb_malloc((n < NORM_CHUNK ? (n ? n : 1) : NORM_CHUNK) *
+	    sizeof(*nm));
+	unsigned nt = lx_threads(ix, n);
+
 	ix->recs = bb_grow(ix->recs, &ix->cap, ix->n + n, sizeof(*ix->recs));
-	for (size_t i = 0; i < n; i++)
-		lx_prepare(ix, &recs[i], &ix->recs[from + i]);
+	for (size_t c = 0; c < n; c += NORM_CHUNK) {
+		struct norm_job j;
+		pthread_t th[64];
+		unsigned started = 1;
+		j.in = recs + c;
+		j.out = nm;
+		j.n = n - c < NORM_CHUNK ? n - c : NORM_CHUNK;
+		atomic_init(&j.next, 0);
+		for (unsigned t = 1; t < nt; t++, started++)
+			if (pthread_create(&th[t], NULL, norm_worker, &j) != 0)
+				break;
+		norm_worker(&j);
+		for (unsigned t = 1; t < started; t++)
+			pthread_join(th[t], NULL);
+		for (size_t i = 0; i < j.n; i++)
+			lx_intern(ix, &nm[i], &ix->recs[from + c + i]);
+	}
+	free(nm);
 	ix->n += n;
 	lx_blocks_insert(ix, from, ix->n);
 	lx_clusters_extend(ix, from, ix->n);
@@ -235,32 +283,23 @@ bb_link_index_decide(struct bb_link_index *ix, size_t a, size_t b, bool same,
 
 /* --- explain ------------------------------------------------------------------ */
 
-static const char *const role_names[BB_ID__COUNT] = {
-	[BB_ID_GIVEN_NAME] = "given_name", [BB_ID_FAMILY_NAME] = "family_name",
-	[BB_ID_BIRTH_DATE] = "birth_date", [BB_ID_SEX] = "sex",
-	[BB_ID_POSTCODE] = "postcode", [BB_ID_LOCALITY] = "locality",
-	[BB_ID_ADDRESS] = "address", [BB_ID_PHONE] = "phone",
-	[BB_ID_EMAIL] = "email", [BB_ID_NATIONAL_ID] = "national_id",
-	[BB_ID_LOCAL_ID] = "local_id",
-};
-
+/* The framework's names of identity roles (framework/model.c). */
 const char *
 bb_link_role_name(enum bb_identity_role r)
 {
 	if ((int)r <= 0 || r >= BB_ID__COUNT)
 		return "none";
-	return role_names[r];
+	return bb_identity_role_name(r);
 }
 
 int
 bb_link_role_parse(const char *s, enum bb_identity_role *out)
 {
-	for (int r = 1; r < BB_ID__COUNT; r++)
-		if (strcmp(s, role_names[r]) == 0) {
-			*out = (enum bb_identity_role)r;
-			return BB_OK;
-		}
-	return BB_ERR_INPUT;
+	enum bb_identity_role r;
+	if (bb_identity_role_parse(s, &r) != BB_OK || r == BB_ID_NONE)
+		return BB_ERR_INPUT;
+	*out = r;
+	return BB_OK;
 }
 
 static void
@@ -346,7 +385,8 @@ bb_link_model_describe(const struct bb_link_index *ix)
 			bb_format_double(u, sizeof(u), md->u[f][l], 8);
 			bb_format_double(w, sizeof(w), md->w[f][l], 2);
 			bb_buf_printf(&b, "%s %s m=%s u=%s w=%s\n",
-			    role_names[f + 1], lx_level_name(f, l), m, u, w);
+			    bb_link_role_name((enum bb_identity_role)(f + 1)),
+			    lx_level_name(f, l), m, u, w);
 		}
 	}
 	return bb_buf_take(&b);

@@ -38,6 +38,8 @@
 #include "framework/framework.h"
 #include "link/normalize.h"
 
+struct bb_diag;
+
 /* One record's identity values as read (borrowed; NULL or "" = missing),
  * indexed by enum bb_identity_role (index 0 unused).  Several columns for
  * one role (street number and street) are joined by the caller with a
@@ -169,8 +171,19 @@ struct bb_link_explain {
 int bb_link_explain_pair(const struct bb_link_index *ix, size_t a, size_t b,
     struct bb_link_explain *out);
 
-/* Identity role names as docs/linkage.md and the CLI spell them
- * ("given_name", ...); parse returns BB_ERR_INPUT for an unknown name. */
+/* The model (m, u, prior, fields used) as compact JSON with sorted keys,
+ * for keeping beside the participants so a later process links under the
+ * same weights; caller frees.  Thresholds are the index's configuration. */
+char *bb_link_model_save(const struct bb_link_index *ix);
+/* Replace the model by a saved one (it counts as trained, so adding records
+ * does not re-estimate it).  BB_ERR_INPUT with *d set when the text is not
+ * a saved model. */
+int bb_link_model_load(struct bb_link_index *ix, const char *json,
+    struct bb_diag *d);
+
+/* Identity role names as the framework, docs/linkage.md and the CLI spell
+ * them ("given_name", ...; the framework's own names); parse returns
+ * BB_ERR_INPUT for an unknown name and for "none". */
 const char *bb_link_role_name(enum bb_identity_role r);
 int bb_link_role_parse(const char *s, enum bb_identity_role *out);
 

@@ -44,6 +44,7 @@ struct pval {
 	uint8_t init;		/* first byte (an initial) */
 	uint16_t nick[BB_NICK_MAX_GROUPS];	/* given names, of the first token */
 	uint32_t firsth;	/* names: hash of the first token alone */
+	uint64_t mask;		/* bit (code point % 64) of each code point */
 };
 
 struct pool {
@@ -86,12 +87,11 @@ struct btable {
 	size_t cap, n;		/* cap: a power of two */
 };
 
-#define LX_NRULES 11
+#define LX_NRULES 12
 
 struct brule {
 	struct btable base, refined;
 	uint32_t *next, *rnext;	/* per record: next in the base/refined list */
-	uint64_t *key;		/* per record: base key, 0 = none */
 };
 
 struct lcluster {
@@ -123,6 +123,8 @@ struct bb_link_index {
 	struct pool phon;	/* phonetic codes of given and family names */
 	struct model model;
 	struct brule rules[LX_NRULES];
+	uint64_t *keys;		/* per record, LX_NRULES base keys side by
+				   side (one cache line or two); 0 = none */
 	size_t rcap;		/* records the per-record rule arrays hold */
 	/* clusters */
 	uint32_t *cl;		/* per record: its cluster */
@@ -136,8 +138,20 @@ struct bb_link_index {
 /* compare.c */
 void lx_pool_free(struct pool *p);
 const char *lx_str(const struct pool *p, uint32_t id);
-/* Normalise and intern one input into *out (counts updated). */
-void lx_prepare(struct bb_link_index *ix, const struct bb_link_input *in,
+/* One input record normalised, before interning. */
+struct lnorm {
+	char v[LF_N][BB_NORM_MAX];
+	char first[2][BB_NORM_MAX];	/* first token of given, family */
+	struct bb_date dob;
+	char sex;
+	unsigned has;		/* a bit per field present */
+	uint32_t source;
+};
+
+/* Normalise one input (thread-safe, no allocation). */
+void lx_normalize(const struct bb_link_input *in, struct lnorm *nm);
+/* Intern a normalised record into *out (counts updated; not thread-safe). */
+void lx_intern(struct bb_link_index *ix, const struct lnorm *nm,
     struct lrec *out);
 /* The comparison vector of two records. */
 uint64_t lx_compare(const struct bb_link_index *ix, uint32_t a, uint32_t b);
@@ -148,6 +162,9 @@ const char *lx_level_name(unsigned f, unsigned level);
  * agreeing: twins, never linked. */
 bool lx_twins(const struct bb_link_index *ix, uint32_t a, uint32_t b,
     uint64_t vec);
+/* Given name and birth date unrelated, no personal identifier agreeing:
+ * two members of one household, never linked. */
+bool lx_household(uint64_t vec);
 /* Is the level of field f an exact agreement on one value (for term
  * frequencies)? */
 bool lx_tf_level(unsigned f, unsigned level);
@@ -172,7 +189,8 @@ unsigned lx_threads(const struct bb_link_index *ix, size_t work);
 void lx_blocks_free(struct bb_link_index *ix);
 /* Put records [from, to) into the block tables. */
 void lx_blocks_insert(struct bb_link_index *ix, size_t from, size_t to);
-/* The fields blocking rule r constrains (a bit per LF_*). */
+/* The fields blocking rule r constrains, or that follow from them (a
+ * postcode fixes the locality), a bit per LF_*. */
 unsigned lx_rule_fields(unsigned r);
 const char *lx_rule_name(unsigned r);
 /* Every distinct candidate pair (a, b) with b in [from, to) and a < b,

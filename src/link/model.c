@@ -30,7 +30,9 @@
 #include "link/link_int.h"
 
 #include "util/bb.h"
+#include "util/diag.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -512,7 +514,7 @@ lx_weight(const struct bb_link_index *ix, uint32_t a, uint32_t b, uint64_t vec)
 {
 	double w = 0;
 	bool tf;
-	if (lx_twins(ix, a, b, vec))
+	if (lx_twins(ix, a, b, vec) || lx_household(vec))
 		return LX_VETO;
 	for (unsigned f = 0; f < LF_N; f++)
 		w += lx_field_weight(ix, a, f, LV_GET(vec, f), &tf);
@@ -528,4 +530,102 @@ lx_prob(const struct bb_link_index *ix, double weight)
 	if (x < -60)
 		return 0.0;
 	return 1.0 / (1.0 + exp2(-x));
+}
+
+/* --- saving and loading ------------------------------------------------------ */
+
+char *
+bb_link_model_save(const struct bb_link_index *ix)
+{
+	const struct model *md = &ix->model;
+	json_t *root = json_object(), *fields = json_object();
+	char *out;
+
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "trained", json_boolean(md->trained));
+	json_object_set_new(root, "prior", json_real(md->lambda));
+	for (unsigned f = 0; f < LF_N; f++) {
+		json_t *o = json_object(), *m = json_array(), *u = json_array();
+		for (unsigned l = 0; l < lx_nlevels(f); l++) {
+			json_array_append_new(m, json_real(md->m[f][l]));
+			json_array_append_new(u, json_real(md->u[f][l]));
+		}
+		json_object_set_new(o, "active", json_boolean(md->active[f]));
+		json_object_set_new(o, "m", m);
+		json_object_set_new(o, "u", u);
+		json_object_set_new(fields,
+		    bb_link_role_name((enum bb_identity_role)(f + 1)), o);
+	}
+	json_object_set_new(root, "fields", fields);
+	out = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(root);
+	if (out == NULL)
+		abort();	/* only out of memory */
+	return out;
+}
+
+/* Read a probability array of n levels into out; false when malformed. */
+static bool
+load_probs(const json_t *a, unsigned n, double out[LV_MAX])
+{
+	double sum = 0;
+	if (!json_is_array(a) || json_array_size(a) != n)
+		return false;
+	for (unsigned l = 0; l < n; l++) {
+		const json_t *v = json_array_get(a, l);
+		if (!json_is_number(v))
+			return false;
+		out[l] = json_number_value(v);
+		if (!(out[l] > 0 && out[l] <= 1))
+			return false;
+		sum += out[l];
+	}
+	return fabs(sum - 1.0) < 1e-6;
+}
+
+int
+bb_link_model_load(struct bb_link_index *ix, const char *text,
+    struct bb_diag *d)
+{
+	json_error_t err;
+	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	struct model md;
+	int rc = BB_ERR_INPUT;
+
+	if (root == NULL) {
+		bb_diag_set(d, NULL, (unsigned long)err.line,
+		    (unsigned long)err.column, "model-json", "%s", err.text);
+		return BB_ERR_INPUT;
+	}
+	memset(&md, 0, sizeof(md));
+	const json_t *fields = json_object_get(root, "fields");
+	const json_t *prior = json_object_get(root, "prior");
+	if (json_integer_value(json_object_get(root, "version")) != 1 ||
+	    !json_is_object(fields) || !json_is_number(prior) ||
+	    !(json_number_value(prior) > 0 && json_number_value(prior) <= 0.5)) {
+		bb_diag_set(d, NULL, 0, 0, "model-shape",
+		    "not a linkage model of version 1 (version, prior, fields)");
+		goto out;
+	}
+	md.lambda = json_number_value(prior);
+	md.trained = json_is_true(json_object_get(root, "trained"));
+	for (unsigned f = 0; f < LF_N; f++) {
+		const char *name = bb_link_role_name((enum bb_identity_role)(f + 1));
+		const json_t *o = json_object_get(fields, name);
+		if (!json_is_object(o) ||
+		    !load_probs(json_object_get(o, "m"), lx_nlevels(f), md.m[f]) ||
+		    !load_probs(json_object_get(o, "u"), lx_nlevels(f), md.u[f])) {
+			bb_diag_set(d, NULL, 0, 0, "model-field",
+			    "field '%s': m and u must be arrays of %u probabilities "
+			    "adding up to 1", name, lx_nlevels(f));
+			goto out;
+		}
+		md.active[f] = json_is_true(json_object_get(o, "active"));
+	}
+	ix->model = md;
+	set_weights(ix);
+	rc = BB_OK;
+out:
+	json_decref(root);
+	return rc;
 }

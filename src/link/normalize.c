@@ -9,6 +9,7 @@
  */
 #include "link/normalize.h"
 
+#include "link/strsim.h"
 #include "util/bb.h"
 
 #include <pthread.h>
@@ -195,8 +196,13 @@ static const char *const placeholder_words[] = {
 static bool
 is_placeholder_word(const char *folded)
 {
+	/* Every placeholder is short: most values are settled by length. */
+	size_t n = strnlen(folded, 16);
+	if (n >= 16)
+		return false;
 	for (size_t i = 0; i < BB_ARRAY_LEN(placeholder_words); i++)
-		if (strcmp(folded, placeholder_words[i]) == 0)
+		if (placeholder_words[i][0] == folded[0] &&
+		    strcmp(folded, placeholder_words[i]) == 0)
 			return true;
 	return false;
 }
@@ -286,8 +292,11 @@ tokenize(const char *folded, bool letters_only, struct tokens *t)
 static bool
 word_in(const char *w, size_t wl, const char *const *list, size_t n)
 {
+	if (wl == 0 || wl > 12)	/* longer than any listed word */
+		return false;
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == wl && memcmp(list[i], w, wl) == 0)
+		if (list[i][0] == w[0] && strlen(list[i]) == wl &&
+		    memcmp(list[i], w, wl) == 0)
 			return true;
 	return false;
 }
@@ -946,6 +955,38 @@ bb_nick_groups(const char *name, uint16_t groups[BB_NICK_MAX_GROUPS])
 		if (n == 0 || groups[n - 1] != nicks[lo].group)
 			groups[n++] = nicks[lo].group;
 	}
+	return n;
+}
+
+size_t
+bb_nick_groups_near(const char *name, uint16_t groups[BB_NICK_MAX_GROUPS])
+{
+	size_t n = bb_nick_groups(name, groups), len = strlen(name);
+	uint32_t cp[BB_SIM_MAX], other[BB_SIM_MAX];
+	size_t ncp;
+
+	if (n > 0 || len < 4)
+		return n;
+	ncp = bb_utf8_decode(name, len, cp, BB_SIM_MAX);
+	for (size_t i = 0; i < nnicks && n < BB_NICK_MAX_GROUPS; i++) {
+		size_t l = strlen(nicks[i].name), k;
+		if (l + 1 < len || len + 1 < l || l < 4)
+			continue;
+		size_t no = bb_utf8_decode(nicks[i].name, l, other, BB_SIM_MAX);
+		if (bb_osa_distance(cp, ncp, other, no, 1) > 1)
+			continue;
+		for (k = 0; k < n && groups[k] != nicks[i].group; k++)
+			;
+		if (k == n)
+			groups[n++] = nicks[i].group;
+	}
+	/* In increasing order, as bb_nick_groups gives them. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && groups[j - 1] > groups[j]; j--) {
+			uint16_t t = groups[j];
+			groups[j] = groups[j - 1];
+			groups[j - 1] = t;
+		}
 	return n;
 }
 

@@ -90,6 +90,11 @@ size_t bb_norm_nysiis(const char *name, char out[BB_NORM_MAX]);
  * "william" share the group of william).  Writes up to BB_NICK_MAX_GROUPS
  * group numbers in increasing order and returns how many. */
 size_t bb_nick_groups(const char *name, uint16_t groups[BB_NICK_MAX_GROUPS]);
+/* The same, and for a name not in the table (of four letters or more), the
+ * groups of the table's names one typing error away from it ("wlliam" is
+ * in william's group). */
+size_t bb_nick_groups_near(const char *name,
+    uint16_t groups[BB_NICK_MAX_GROUPS]);
 /* True when two names share a nickname group. */
 bool bb_nick_variants(const char *a, const char *b);
 

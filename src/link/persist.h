@@ -18,17 +18,6 @@ struct bb_diag;
 /* Is the index's model trained? */
 bool bb_link_model_trained(const struct bb_link_index *ix);
 
-/* The model as JSON text: every field's m, u and weight per level, the
- * prior and the thresholds, with 17 significant digits so reading it back
- * gives the same doubles.  Caller frees; NULL when the model is not
- * trained. */
-char *bb_link_model_save(const struct bb_link_index *ix);
-
-/* Replace the index's model with one exported earlier.  BB_ERR_INPUT (with
- * *d set) when the text is not such a model; the index is then unchanged. */
-int bb_link_model_load(struct bb_link_index *ix, const char *json,
-    struct bb_diag *d);
-
 /* Use the prior model (m and u from common sense about populations, as the
  * engine starts with; docs/linkage.md) as if trained, so adding records
  * does not estimate one.  For data that cannot teach a model yet: a single

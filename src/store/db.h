@@ -36,6 +36,8 @@ struct bb_stmt;
  * and `create` is true) or, later, a postgres:// URL.  On failure fills *d. */
 int bb_db_open(const char *target, bool create, struct bb_db **out, struct bb_diag *d);
 void bb_db_close(struct bb_db *db);
+/* A private temporary on-disk database, deleted when closed. */
+int bb_db_open_temp(struct bb_db **out, struct bb_diag *d);
 enum bb_dialect bb_db_dialect(const struct bb_db *db);
 /* The last error the engine reported, for diagnostics. */
 const char *bb_db_errmsg(const struct bb_db *db);

@@ -112,13 +112,47 @@ static const char m3_participants[] =
     "CREATE INDEX record_participant_by_participant"
     "  ON record_participant (participant_id);";
 
+/* Indicator values: one row per figure (indicator, period, partner or the
+ * initiative (''), disaggregation and group ('' for the total)) under a
+ * framework version, kept up to date as submissions arrive; and how far
+ * the maintained values of each framework version have got. */
+static const char m4_values[] =
+    "CREATE TABLE indicator_value ("
+    "  framework_version INTEGER NOT NULL,"
+    "  indicator_id TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  period_start INTEGER NOT NULL,"
+    "  period_end INTEGER NOT NULL,"
+    "  partner_id TEXT NOT NULL,"
+    "  dkey TEXT NOT NULL,"
+    "  dvalue TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  value REAL,"
+    "  numerator REAL,"
+    "  denominator REAL,"
+    "  n_numerator INTEGER NOT NULL,"
+    "  n_denominator INTEGER NOT NULL,"
+    "  records INTEGER NOT NULL,"
+    "  dedup TEXT NOT NULL CHECK (dedup IN ('n/a', 'full', 'partial', 'none')),"
+    "  dedup_note TEXT NOT NULL,"
+    "  suppressed INTEGER NOT NULL CHECK (suppressed IN (0, 1)),"
+    "  suppressed_why TEXT,"
+    "  as_of_submission INTEGER NOT NULL,"
+    "  PRIMARY KEY (framework_version, indicator_id, period, partner_id, dkey, dvalue)"
+    ");"
+    "CREATE TABLE value_state ("
+    "  framework_version INTEGER PRIMARY KEY,"
+    "  as_of_submission INTEGER NOT NULL,"
+    "  data_sha256 TEXT NOT NULL"
+    ");";
+
 /* Linkage on arrival (link/arrive.c): each linked record's identity values
  * as linkage reads them (and an encoded partner's Bloom-filter encoding),
  * plain records' encodings made on the backbone's side, the trained model
  * and counters, people's decisions on pairs, what linkage did to
  * participants (merges and splits, with their evidence), and the queue of
  * pairs for clerical review.  See docs/linkage.md. */
-static const char m4_linkage[] =
+static const char m5_linkage[] =
     "CREATE TABLE link_identity ("
     "  record_id INTEGER PRIMARY KEY REFERENCES record (id),"
     "  encoded INTEGER NOT NULL CHECK (encoded IN (0, 1)),"
@@ -192,7 +226,8 @@ const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
 	{ 2, "intake", m2_intake, NULL },
 	{ 3, "participants", m3_participants, NULL },
-	{ 4, "linkage", m4_linkage, NULL },
+	{ 4, "values", m4_values, NULL },
+	{ 5, "linkage", m5_linkage, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);

@@ -88,6 +88,23 @@ bb_db_open(const char *target, bool create, struct bb_db **out, struct bb_diag *
 	return BB_OK;
 }
 
+int
+bb_db_open_temp(struct bb_db **out, struct bb_diag *d)
+{
+	struct bb_db *db = bb_calloc(1, sizeof(*db));
+
+	*out = NULL;
+	if (sqlite3_open_v2("", &db->h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		bb_diag_set(d, NULL, 0, 0, "db-open", "cannot open a temporary database");
+		sqlite3_close(db->h);
+		free(db);
+		return BB_ERR_IO;
+	}
+	*out = db;
+	return BB_OK;
+}
+
 void
 bb_db_close(struct bb_db *db)
 {

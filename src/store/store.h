@@ -179,6 +179,19 @@ int bb_store_record_each(struct bb_store *s, const char *dataset, bool all,
 int bb_store_record_get(struct bb_store *s, int64_t id,
     int (*fn)(const struct bb_record *r, void *arg), void *arg);
 
+/* --- scratch space ------------------------------------------------------- */
+
+/* A disk-backed set of 64-bit keys with a value each, in a private temporary
+ * database deleted on free; memory stays small whatever it holds. */
+struct bb_scratch_set;
+
+int bb_scratch_set_open(struct bb_scratch_set **out);
+/* Add key with val unless present; *existed and *old (its value) say
+ * whether it was there. */
+int bb_scratch_set_put(struct bb_scratch_set *s, uint64_t key, uint64_t val,
+    bool *existed, uint64_t *old);
+void bb_scratch_set_free(struct bb_scratch_set *s);
+
 /* Counts for `status`. */
 struct bb_store_counts {
 	int64_t submissions, records, active_records;

@@ -56,6 +56,12 @@ bb_buf_append(struct bb_buf *b, const void *p, size_t n)
 }
 
 int
+bb_buf_append_grow(struct bb_buf *b, const void *p, size_t n)
+{
+	return bb_buf_append(b, p, n);
+}
+
+int
 bb_buf_putc(struct bb_buf *b, int c)
 {
 	char ch = (char)c;

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct bb_buf {
 	char *data;	/* NUL-terminated; NULL until the first append */
@@ -26,6 +27,33 @@ void bb_buf_free(struct bb_buf *b);
 void bb_buf_reset(struct bb_buf *b);
 int bb_buf_append(struct bb_buf *b, const void *p, size_t n);
 int bb_buf_putc(struct bb_buf *b, int c);
+/* Slow paths of the inline functions below. */
+int bb_buf_append_grow(struct bb_buf *b, const void *p, size_t n);
+
+/* Inline fast paths for hot loops: the same contracts as bb_buf_append and
+ * bb_buf_putc. */
+static inline int
+bb_buf_add(struct bb_buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 <= b->cap && n <= b->max - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return bb_buf_append_grow(b, p, n);
+}
+
+static inline int
+bb_buf_addc(struct bb_buf *b, char c)
+{
+	if (b->len + 2 <= b->cap && b->len < b->max) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return bb_buf_append_grow(b, &c, 1);
+}
 int bb_buf_puts(struct bb_buf *b, const char *s);
 int bb_buf_printf(struct bb_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -646,7 +646,7 @@ test_fixture_crosswalk_no_obligation() {
 # a disaggregation that is no field
 test_fixture_disaggregation_not_field() {
 	fixture disaggregation-not-field 1 \
-	    "disaggregation-not-field.yaml:41:32: indicator 'visits-count': disaggregation 'gendr' is not a field of any dataset" \
+	    "disaggregation-not-field.yaml:41:32: indicator 'visits-count': disaggregation 'gendr' is not a field of dataset 'visits' nor a band defined with 'with'" \
 	    "1 error, 0 warnings"
 }
 

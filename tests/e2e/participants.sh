@@ -19,8 +19,8 @@ setup() {
 # The school's and the club's first files: the same children, spelled as
 # each writes them (Bill is William, Zoë is Zoe, Ahmad Hadad born a year
 # apart is Ahmed Haddad); Rebecca is Jonathan's twin; "P Raman" is too
-# thin to link to Priya; the club's Lena Fischer, born seven years before
-# the school's and living elsewhere, is a pair for review.
+# thin to link to Priya; the club's Lena Fischer, born the same year as
+# the school's but on another day, is a pair for review.
 files() {
 	cat > s1.csv <<'EOF'
 student_id,given_name,family_name,birth_date,sex,postcode,entry_date
@@ -40,7 +40,7 @@ C3,Rebecca,Quixley,30.09.2014,30011,04.09.2026,2
 C4,Mary,Oyelaran,11.02.2015,30044,04.09.2026,1
 C20,P,Raman,,30099,05.09.2026,1
 C21,Ahmad,Hadad,23.11.2013,30005,05.09.2026,1
-C22,Lena,Fischer,02.02.2009,41003,05.09.2026,1
+C22,Lena,Fischer,17.09.2016,30093,05.09.2026,1
 EOF
 	# The clinic's own export, which never leaves the clinic as it is.
 	cat > clinic.csv <<'EOF'
@@ -181,11 +181,11 @@ test_review_accept_survives_later_runs() {
 	submit school enrollments 2026-09 s1.csv
 	submit club sessions 2026-09 c1.csv
 	run 0 bb --db t.db review list
-	contains out "    1  7, 14            7, 10            school, club          weight     9.98   0.918  open"
+	contains out "    1  7, 14            7, 10            school, club          weight     7.76  0.7063  open"
 	run 0 bb --db t.db link explain 7 14
-	contains out "birth_date    2016-02-02              2009-02-02              two-of-three       2.47"
-	contains out "postcode      30003                   41003                   else              -4.25"
-	contains out "total weight 9.98, probability 0.918: review"
+	contains out "birth_date    2016-02-02              2016-09-17              else              -4.32"
+	contains out "postcode      30003                   30093                   one-edit           0.32"
+	contains out "total weight 7.76, probability 0.7063: review"
 	contains out "decision: none"
 	run 0 bb --db t.db review accept 1 --by maria --note "same child, checked the roster"
 	contains out "pair 1 accepted: records 7 and 14 are one person (decision 1)"
@@ -199,7 +199,7 @@ test_review_accept_survives_later_runs() {
 	# Re-training and later submissions keep them together.
 	run 0 bb --db t.db link retrain
 	contains out "model estimated from 14 records; participants are unchanged"
-	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC30,Omar,Said,09.09.2015,30008,06.10.2026,1\nC22,Lena,Fischer,02.02.2009,41003,06.10.2026,2\n' > c2.csv
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC30,Omar,Said,09.09.2015,30008,06.10.2026,1\nC22,Lena,Fischer,17.09.2016,30093,06.10.2026,2\n' > c2.csv
 	submit club sessions 2026-10 c2.csv
 	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14, 16)' | tr '\n' ' ')" "7 7 7 "
 	run 0 bb --db t.db link explain 14 7

@@ -71,6 +71,16 @@ test_quarantine_keeps_valid_rows() {
 	eq "$(sqlite3 t.db 'SELECT status, rows_refused, errors FROM submission')" "partial|3|10"
 }
 
+test_unique_past_the_memory_cap() {
+	setup
+	{ printf '%s\n' "$HDR"; for i in 1 2 3 4 5 6 7 8; do printf 'A00%d,N,F,,,,2026-08-03,,,,,,\n' $i; done
+	  printf 'A007,Dup,Late,,,,2026-08-03,,,,,,\n'; printf 'A002,Dup,Early,,,,2026-08-03,,,,,,\n'; } > u.csv
+	BACKBONE_TEST_UNIQ_MEM_MAX=4 run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 u.csv
+	contains out "rows       10 read, 8 accepted, 2 refused"
+	contains out '"A007" appears more than once in this file (first on row 8)'
+	contains out '"A002" appears more than once in this file (first on row 3)'
+}
+
 test_cross_field_rule() {
 	setup
 	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,2026-08-01,,,,,' > r.csv
@@ -112,8 +122,8 @@ test_correction_supersedes() {
 	contains out "corrects   submission 1 (kept in the history)"
 	eq "$(sqlite3 t.db 'SELECT submission_id, active FROM record ORDER BY id' | tr '\n' ' ')" "1|0 2|1 2|1 "
 	run 0 bb --db t.db submissions
-	contains out "    1  plain        people           2026-Q3    superseded        1        0  v1.csv"
-	contains out "    2  plain        people           2026-Q3    stored            2        0  v2.csv"
+	contains out "    1  plain        people                 2026-Q3    superseded        1        0  v1.csv"
+	contains out "    2  plain        people                 2026-Q3    stored            2        0  v2.csv"
 	# Another period is another slot: no superseding.
 	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q4 v1.csv
 	eq "$(sqlite3 t.db 'SELECT coalesce(supersedes, 0) FROM submission WHERE id = 3')" 0

@@ -13,6 +13,7 @@
 
 #include "link/link.h"
 #include "util/bb.h"
+#include "util/diag.h"
 
 struct person {
 	const char *given, *family, *dob, *sex, *postcode, *locality, *address,
@@ -577,6 +578,92 @@ START_TEST(model_and_empty)
 }
 END_TEST
 
+START_TEST(threads_give_the_same_result)
+{
+	/* Enough records for the work to be split between threads. */
+	struct pop pp;
+	struct bb_link_config c1, c2;
+	make_population(&pp, 18000);
+	struct bb_link_input *in = inputs(pp.p, pp.n);
+	bb_link_config_default(&c1);
+	c1.u_pairs = 100000;
+	c1.threads = 1;
+	c2 = c1;
+	c2.threads = 2;
+	struct bb_link_index *a = bb_link_index_new(&c1);
+	struct bb_link_index *b = bb_link_index_new(&c2);
+	struct bb_link_report ra, rb;
+	memset(&ra, 0, sizeof(ra));
+	memset(&rb, 0, sizeof(rb));
+	ck_assert_int_eq(bb_link_index_add(a, in, pp.n, &ra), BB_OK);
+	ck_assert_int_eq(bb_link_index_add(b, in, pp.n, &rb), BB_OK);
+	ck_assert_uint_eq(ra.stats.candidate_pairs, rb.stats.candidate_pairs);
+	ck_assert_uint_eq(ra.stats.links, rb.stats.links);
+	ck_assert_uint_eq(ra.nreviews, rb.nreviews);
+	for (size_t i = 0; i < pp.n; i++)
+		ck_assert_int_eq(PID(a, i), PID(b, i));
+	char *da = bb_link_model_describe(a), *db = bb_link_model_describe(b);
+	ck_assert_str_eq(da, db);
+	free(da);
+	free(db);
+	bb_link_report_free(&ra);
+	bb_link_report_free(&rb);
+	bb_link_index_free(a);
+	bb_link_index_free(b);
+	free(in);
+	free_population(&pp);
+}
+END_TEST
+
+START_TEST(model_saved_and_loaded)
+{
+	struct pop pp;
+	struct bb_diag d;
+	make_population(&pp, 300);
+	struct bb_link_index *a = link_all(&pp, NULL);
+	char *saved = bb_link_model_save(a);
+	struct bb_link_index *b = bb_link_index_new(NULL);
+	struct bb_link_input *in = inputs(pp.p, pp.n);
+	struct bb_link_report rep;
+
+	memset(&d, 0, sizeof(d));
+	ck_assert_int_eq(bb_link_model_load(b, saved, &d), BB_OK);
+	/* Loaded: the same weights, and adding does not re-estimate. */
+	memset(&rep, 0, sizeof(rep));
+	ck_assert_int_eq(bb_link_index_add(b, in, pp.n, &rep), BB_OK);
+	ck_assert(!rep.stats.trained);
+	for (size_t i = 0; i < pp.n; i++)
+		ck_assert_int_eq(PID(a, i), PID(b, i));
+	char *da = bb_link_model_describe(a), *db = bb_link_model_describe(b);
+	ck_assert_str_eq(da, db);
+	char *again = bb_link_model_save(b);
+	ck_assert_str_eq(saved, again);
+	/* Refusals leave the model as it was. */
+	ck_assert_int_eq(bb_link_model_load(b, "{", &d), BB_ERR_INPUT);
+	ck_assert_ptr_nonnull(d.message);
+	ck_assert_int_eq(bb_link_model_load(b, "{\"version\": 2}", &d), BB_ERR_INPUT);
+	char *broken = bb_strdup(saved);
+	char *p = strstr(broken, "\"m\":[") + 5;
+	*p = '7';	/* a probability of 7... */
+	ck_assert_int_eq(bb_link_model_load(b, broken, &d), BB_ERR_INPUT);
+	ck_assert_ptr_nonnull(strstr(d.message, "field 'address'"));
+	char *after = bb_link_model_save(b);
+	ck_assert_str_eq(saved, after);
+	bb_diag_clear(&d);
+	free(broken);
+	free(after);
+	free(again);
+	free(da);
+	free(db);
+	free(saved);
+	free(in);
+	bb_link_report_free(&rep);
+	bb_link_index_free(a);
+	bb_link_index_free(b);
+	free_population(&pp);
+}
+END_TEST
+
 /* --- FEBRL dataset1, through a tiny loader ------------------------------- */
 
 START_TEST(febrl_dataset1)
@@ -650,6 +737,8 @@ suite_link(void)
 	tcase_add_test(tc, decision_conflicts);
 	tcase_add_test(tc, restore_then_add);
 	tcase_add_test(tc, model_and_empty);
+	tcase_add_test(tc, threads_give_the_same_result);
+	tcase_add_test(tc, model_saved_and_loaded);
 	tcase_add_test(tc, febrl_dataset1);
 	suite_add_tcase(s, tc);
 	return s;
