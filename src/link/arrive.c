@@ -957,11 +957,107 @@ best_match(const struct run *R, const struct pclk *p, uint32_t f,
 	}
 }
 
+/* The records of each participant holding an encoding, as lists through
+ * next[] (places; UINT32_MAX ends), joined as participants merge. */
+struct members {
+	struct imap head, tail;	/* participant -> place + 1 */
+	uint32_t *next;
+};
+
+static void
+members_add(struct members *M, int64_t pid, uint32_t i)
+{
+	int64_t t;
+	M->next[i] = UINT32_MAX;
+	if (imap_get(&M->tail, pid, &t))
+		M->next[t - 1] = i;
+	else
+		imap_put(&M->head, pid, (int64_t)i + 1);
+	imap_put(&M->tail, pid, (int64_t)i + 1);
+}
+
+static void
+members_join(struct members *M, int64_t keep, int64_t gone)
+{
+	int64_t gh, gt, kt;
+	if (!imap_get(&M->head, gone, &gh))
+		return;
+	imap_get(&M->tail, gone, &gt);
+	if (imap_get(&M->tail, keep, &kt))
+		M->next[kt - 1] = (uint32_t)(gh - 1);
+	else
+		imap_put(&M->head, keep, gh);
+	imap_put(&M->tail, keep, gt);
+	imap_put(&M->head, gone, 0);	/* emptied (0 = none) */
+}
+
+static uint32_t
+members_first(const struct members *M, int64_t pid)
+{
+	int64_t h;
+	return imap_get(&M->head, pid, &h) && h > 0 ? (uint32_t)(h - 1) : UINT32_MAX;
+}
+
+/* Do participants pf and px hold together by their encodings: the average
+ * Dice of their pairs with an encoded side (up to 64 records a side) at or
+ * above thr, no two encoded records of one partner with different local
+ * ids (one partner does not give one person two ids), and no pair whose
+ * sexes (sent in clear) disagree? */
+static bool
+dice_holds(const struct run *R, const struct pclk *p, const struct members *M,
+    int64_t pf, int64_t px, double thr)
+{
+	double sum = 0;
+	size_t n = 0, i = 0;
+
+	for (uint32_t a = members_first(M, pf); a != UINT32_MAX && i < 64;
+	    a = M->next[a], i++) {
+		size_t j = 0;
+		for (uint32_t b = members_first(M, px); b != UINT32_MAX && j < 64;
+		    b = M->next[b], j++) {
+			const struct arec *ra = &R->r[a], *rb = &R->r[b];
+			const char *la, *lb;
+			if (!ra->encoded && !rb->encoded)
+				continue;
+			la = text_at(R, ra->val[BB_ID_LOCAL_ID]);
+			lb = text_at(R, rb->val[BB_ID_LOCAL_ID]);
+			if (ra->encoded && rb->encoded && ra->source == rb->source &&
+			    la && lb && strcmp(la, lb) != 0)
+				return false;
+			/* Sex, sent in clear, disagreeing. */
+			la = text_at(R, ra->val[BB_ID_SEX]);
+			lb = text_at(R, rb->val[BB_ID_SEX]);
+			if (la && lb && bb_norm_sex(la) && bb_norm_sex(lb) &&
+			    bb_norm_sex(la) != bb_norm_sex(lb))
+				return false;
+			sum += bb_clk_dice(clk_of(R, p, a), clk_of(R, p, b));
+			n++;
+		}
+	}
+	return n > 0 && sum / (double)n >= thr;
+}
+
+/* Do the two records' keyed birth-date blocking keys (the date, day and
+ * month in either order) both exist and differ?  Encodings weigh names
+ * most: two children of one name a few years apart reach Dice 0.87, so a
+ * pair whose birth dates differ links only when nearly everything else
+ * agrees (DOB_DIFFERS_DICE). */
+#define DOB_DIFFERS_DICE 0.95
+
+static bool
+dob_differs(const struct run *R, const struct pclk *p, const struct cand *c)
+{
+	const struct bb_clk_blocks *a = blocks_of(R, p, c->f), *b = blocks_of(R, p, c->x);
+	return a && b && a->k[2] && b->k[2] && a->k[2] != b->k[2] &&
+	    c->dice < DOB_DIFFERS_DICE;
+}
+
 /* Link the focus records by Dice over one set of roles. */
 static int
 dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 {
 	struct pclk p;
+	struct members M;
 	uint32_t *targets = NULL, *fs = NULL, *stamp = NULL;
 	struct bent *ents = NULL;
 	struct cand *cands = NULL;
@@ -970,6 +1066,7 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 	int rc = BB_OK;
 
 	memset(&p, 0, sizeof(p));
+	memset(&M, 0, sizeof(M));
 	if (plain && (rc = plain_clks(R, roles, &p)) != BB_OK)
 		goto out;
 	targets = bb_malloc((R->n ? R->n : 1) * sizeof(*targets));
@@ -1003,6 +1100,9 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 		qsort(ents, nents, sizeof(*ents), bent_cmp);
 		stamp = bb_calloc(R->n, sizeof(*stamp));
 	}
+	M.next = bb_malloc(R->n * sizeof(*M.next));
+	for (size_t k = 0; k < nt; k++)
+		members_add(&M, pid_of(R, targets[k]), targets[k]);
 	cands = bb_malloc(nfs * sizeof(*cands));
 	for (size_t k = 0; k < nfs; k++) {
 		struct cand c;
@@ -1028,10 +1128,26 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 			R->out->reviews += added;
 			continue;
 		}
+		/* Within one partner's encodings, the stricter threshold. */
+		double thr = R->r[c->f].encoded && R->r[c->x].encoded &&
+		    R->r[c->f].source == R->r[c->x].source ? BB_CLK_DICE_ONE :
+		    BB_ARRIVE_DICE_MATCH;
 		if (kept_apart(R, pf, px))
 			continue;
+		if (c->dice < thr || dob_differs(R, &p, c) ||
+		    !dice_holds(R, &p, &M, pf, px, thr)) {
+			bool added;
+			if ((rc = bb_store_review_add(R->s, ra, rb, "dice", c->dice,
+			    NAN, R->submission, &added)) != BB_OK) {
+				rc = store_fail(R, rc, "cannot queue a pair for review");
+				goto out;
+			}
+			R->out->reviews += added;
+			continue;
+		}
 		int64_t keep = pf < px ? pf : px, gone = pf < px ? px : pf;
 		imap_put(&R->parent, gone, keep);
+		members_join(&M, keep, gone);
 		R->out->dice_links++;
 		if (known(R, keep) && known(R, gone)) {
 			R->dm = bb_grow(R->dm, &R->capdm, R->ndm + 1, sizeof(*R->dm));
@@ -1045,6 +1161,9 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 	}
 out:
 	pclk_free(&p);
+	imap_free(&M.head);
+	imap_free(&M.tail);
+	free(M.next);
 	free(targets);
 	free(fs);
 	free(stamp);
