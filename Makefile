@@ -82,6 +82,9 @@ demo: deps build/backbone
 	./build/backbone --db demo.db submissions
 	@echo
 	./build/backbone --db demo.db status
+	@echo
+	./build/backbone --db demo.db report --out demo-report.html --format html
+	./build/backbone --db demo.db report
 
 test: test-deps
 	@$(MAKE) --no-print-directory build/san/backbone build/san/unit-tests

@@ -442,6 +442,25 @@ problem_cb(const struct bb_problem *p, void *arg)
 	return BB_OK;
 }
 
+/* The submission named by the argument `arg`, or a failure set on ctx. */
+static int
+load_submission(struct bb_ctx *ctx, const char *arg, struct bb_submission *s)
+{
+	int64_t id;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((rc = parse_id(ctx, arg, &id)) != BB_OK)
+		return rc;
+	rc = bb_store_submission_get(ctx->store, id, s);
+	if (rc == BB_ERR_NOTFOUND)
+		return bb_ctx_fail(ctx, rc, "there is no submission %lld", (long long)id);
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "cannot read submission: %s",
+		    bb_store_errmsg(ctx->store));
+	return BB_OK;
+}
+
 static int
 run_submission_show(struct bb_ctx *ctx)
 {
@@ -449,14 +468,9 @@ run_submission_show(struct bb_ctx *ctx)
 	int64_t id;
 	int rc;
 
-	if ((rc = parse_id(ctx, ctx->argv[0], &id)) != BB_OK)
+	if ((rc = load_submission(ctx, ctx->argv[0], &s)) != BB_OK)
 		return rc;
-	rc = bb_store_submission_get(ctx->store, id, &s);
-	if (rc == BB_ERR_NOTFOUND)
-		return bb_ctx_fail(ctx, rc, "there is no submission %lld", (long long)id);
-	if (rc != BB_OK)
-		return bb_ctx_fail(ctx, rc, "cannot read submission: %s",
-		    bb_store_errmsg(ctx->store));
+	id = s.id;
 	struct list_arg a = { ctx, json_array(), 0 };
 	if (ctx->json) {
 		json_t *j = submission_json(&s);
@@ -506,17 +520,10 @@ static int
 run_submission_raw(struct bb_ctx *ctx)
 {
 	struct bb_submission s;
-	int64_t id;
 	int rc;
 
-	if ((rc = parse_id(ctx, ctx->argv[0], &id)) != BB_OK)
+	if ((rc = load_submission(ctx, ctx->argv[0], &s)) != BB_OK)
 		return rc;
-	rc = bb_store_submission_get(ctx->store, id, &s);
-	if (rc == BB_ERR_NOTFOUND)
-		return bb_ctx_fail(ctx, rc, "there is no submission %lld", (long long)id);
-	if (rc != BB_OK)
-		return bb_ctx_fail(ctx, rc, "cannot read submission: %s",
-		    bb_store_errmsg(ctx->store));
 	rc = bb_store_blob_write(ctx->store, s.sha256, ctx->out);
 	bb_submission_clear(&s);
 	if (rc != BB_OK)

@@ -94,10 +94,12 @@ IND = {
         num=lambda r, p: num(r['days_present']) is not None and num(r['days_enrolled']) is not None
             and num(r['days_present']) < 0.9 * num(r['days_enrolled']),
         den=lambda r, p: num(r['days_enrolled']) is not None and num(r['days_enrolled']) > 0),
-    'students-k3': dict(ds='enrollments', date='entry_date', cad='monthly',
+    # `from all`: every record, counted in each period it was enrolled in.
+    'students-k3': dict(ds='enrollments', date='entry_date', cad='monthly', all=True,
         by=['grade', 'school_code'], kind='people',
         num=lambda r, p: r['grade'] in ('K', '1', '2', '3')
-            and (r['exit_date'] == '' or not within(day(r['exit_date']), p))),
+            and day(r['entry_date']) <= p[2]
+            and (r['exit_date'] == '' or day(r['exit_date']) >= p[1])),
     'summer-readers': dict(ds='summer_reading', date='registration_date', cad='annual',
         by=['postcode'], kind='people',
         num=lambda r, p: within(day(r['registration_date']), p) and num(r['books_read']) is not None
@@ -126,33 +128,52 @@ IND = {
         num=lambda r, p: r['housing_status'] == 'unsheltered'),
 }
 
+def count_in(spec, r, p, cells):
+    keys = [('', '')] + [(b, label(r, b)) for b in spec['by']]
+    for scope in ('', r['_partner']):
+        for by, group in keys:
+            c = cells.setdefault((p[0], scope, by, group),
+                                 dict(num=set(), den=set(), vals=[], sum=0.0))
+            if spec['kind'] in ('people', 'percent'):
+                if spec['num'](r, p):
+                    c['num'].add(who(r))
+                if spec['kind'] == 'percent' and spec['den'](r, p):
+                    c['den'].add(who(r))
+            elif spec['kind'] == 'median':
+                v = spec['val'](r)
+                if v is not None:
+                    c['vals'].append(v)
+            else:
+                if spec['num'](r, p):
+                    c['sum'] += spec['val'](r) or 0
+
+
+theirs = {}
+with open(os.path.join(d, 'indicator_values.csv'), newline='') as f:
+    for r in csv.DictReader(f):
+        theirs[(r['indicator'], r['period'], r['partner'], r['by'], r['group'])] = \
+            float(r['value']) if r['value'] != '' else None
+
 cache = {}
 mine = {}
 for ind, spec in IND.items():
     rows = cache.setdefault(spec['ds'], records(spec['ds']))
     cells = {}
+    # A `from all` indicator sees every record in each period reported (the
+    # periods the partners submitted for), so a record counts in every
+    # period it qualifies for; which periods are reported is backbone's
+    # (monthly labels here), the figures in them are computed here.
+    periods = None
+    if spec.get('all'):
+        labels = {k[1] for k in theirs if k[0] == ind}
+        periods = sorted(period_of('monthly', dt.date(int(l[:4]), int(l[5:7]), 1))
+                         for l in labels)
     for r in rows:
         x = day(r[spec['date']])
         if x is None:
             continue
-        p = period_of(spec['cad'], x)
-        keys = [('', '')] + [(b, label(r, b)) for b in spec['by']]
-        for scope in ('', r['_partner']):
-            for by, group in keys:
-                c = cells.setdefault((p[0], scope, by, group),
-                                     dict(num=set(), den=set(), vals=[], sum=0.0))
-                if spec['kind'] in ('people', 'percent'):
-                    if spec['num'](r, p):
-                        c['num'].add(who(r))
-                    if spec['kind'] == 'percent' and spec['den'](r, p):
-                        c['den'].add(who(r))
-                elif spec['kind'] == 'median':
-                    v = spec['val'](r)
-                    if v is not None:
-                        c['vals'].append(v)
-                else:
-                    if spec['num'](r, p):
-                        c['sum'] += spec['val'](r) or 0
+        for p in (periods if periods else [period_of(spec['cad'], x)]):
+            count_in(spec, r, p, cells)
     for k, c in cells.items():
         if spec['kind'] == 'people':
             v = len(c['num'])
@@ -163,12 +184,6 @@ for ind, spec in IND.items():
         else:
             v = c['sum']
         mine[(ind,) + k] = v
-
-theirs = {}
-with open(os.path.join(d, 'indicator_values.csv'), newline='') as f:
-    for r in csv.DictReader(f):
-        theirs[(r['indicator'], r['period'], r['partner'], r['by'], r['group'])] = \
-            float(r['value']) if r['value'] != '' else None
 
 bad = []
 for k in sorted(set(mine) | set(theirs)):
