@@ -3,6 +3,7 @@
  * `backbone status` (what the store holds).
  */
 #include "cli/cli.h"
+#include "store/linkage.h"
 #include "store/store.h"
 #include "util/bb.h"
 
@@ -69,23 +70,27 @@ run_status(struct bb_ctx *ctx)
 	struct bb_store_counts n;
 	bb_store_schema_version(ctx->store, &schema);
 	bb_store_framework_latest(ctx->store, &fw);
-	if ((rc = bb_store_counts(ctx->store, &n)) != BB_OK) {
+	int64_t people = 0;
+	if ((rc = bb_store_counts(ctx->store, &n)) != BB_OK ||
+	    (rc = bb_store_participant_count(ctx->store, &people)) != BB_OK) {
 		free(name);
 		return bb_ctx_fail(ctx, rc, "cannot count: %s", bb_store_errmsg(ctx->store));
 	}
 	if (ctx->json)
-		bb_ctx_emit_json(ctx, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
+		bb_ctx_emit_json(ctx, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}",
 		    "database", ctx->db_path, "initiative", name, "schema_version",
 		    (json_int_t)schema, "framework_version", (json_int_t)fw,
 		    "submissions", (json_int_t)n.submissions, "records",
-		    (json_int_t)n.records, "active_records", (json_int_t)n.active_records));
+		    (json_int_t)n.records, "active_records", (json_int_t)n.active_records,
+		    "participants", (json_int_t)people));
 	else
 		fprintf(ctx->out, "initiative:        %s\ndatabase:          %s\n"
 		    "schema version:    %lld\nframework version: %s%lld\n"
-		    "submissions:       %lld\nrecords:           %lld (%lld current)\n",
+		    "submissions:       %lld\nrecords:           %lld (%lld current)\n"
+		    "participants:      %lld (each person once across partners)\n",
 		    name, ctx->db_path, (long long)schema, fw ? "" : "none yet, ",
 		    (long long)fw, (long long)n.submissions, (long long)n.records,
-		    (long long)n.active_records);
+		    (long long)n.active_records, (long long)people);
 	free(name);
 	return BB_OK;
 }

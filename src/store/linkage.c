@@ -378,6 +378,17 @@ bb_store_participant_merge(struct bb_store *s, int64_t survivor, int64_t other)
 }
 
 int
+bb_store_participant_count(struct bb_store *s, int64_t *out)
+{
+	bool found;
+	*out = 0;
+	return bb_db_query_int64(s->db,
+	    "SELECT count(DISTINCT rp.participant_id) FROM record_participant rp"
+	    " JOIN record r ON r.id = rp.record_id WHERE r.active = 1", NULL, out,
+	    &found);
+}
+
+int
 bb_store_participant_get(struct bb_store *s, int64_t id,
     struct bb_participant_row *out)
 {

@@ -109,6 +109,10 @@ int bb_store_record_participant_set(struct bb_store *s, int64_t record_id,
 int bb_store_participant_merge(struct bb_store *s, int64_t survivor,
     int64_t other);
 
+/* Participants holding at least one active record: the people the
+ * initiative knows, each once. */
+int bb_store_participant_count(struct bb_store *s, int64_t *out);
+
 struct bb_participant_row {
 	int64_t id;
 	int64_t merged_into;	/* 0: not merged */

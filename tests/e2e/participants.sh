@@ -273,6 +273,8 @@ EOF
 	run 0 bb --db t.db --json participants --partner school
 	contains out '"participant": 5,'
 	contains out '"partners": ['
+	run 0 bb --db t.db status
+	contains out "participants:      10 (each person once across partners)"
 	run 2 bb --db t.db participants --format xml
 	contains err "must be text, csv or json"
 }
