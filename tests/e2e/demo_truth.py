@@ -100,6 +100,12 @@ IND = {
         num=lambda r, p: r['grade'] in ('K', '1', '2', '3')
             and day(r['entry_date']) <= p[2]
             and (r['exit_date'] == '' or day(r['exit_date']) >= p[1])),
+    # Several datasets read as one, each dated by its own period field; a
+    # child served by two of them is one person.
+    'children-reached': dict(ds=[('program_participation', 'start_date'),
+                                 ('summer_reading', 'registration_date'),
+                                 ('health_visits', 'visit_date')],
+        date='_date', cad='quarterly', by=[], kind='people', num=lambda r, p: True),
     'summer-readers': dict(ds='summer_reading', date='registration_date', cad='annual',
         by=['postcode'], kind='people',
         num=lambda r, p: within(day(r['registration_date']), p) and num(r['books_read']) is not None
@@ -157,7 +163,15 @@ with open(os.path.join(d, 'indicator_values.csv'), newline='') as f:
 cache = {}
 mine = {}
 for ind, spec in IND.items():
-    rows = cache.setdefault(spec['ds'], records(spec['ds']))
+    if isinstance(spec['ds'], list):
+        rows = []
+        for ds, datefield in spec['ds']:
+            for r in records(ds):
+                r = dict(r)
+                r['_date'] = r[datefield]
+                rows.append(r)
+    else:
+        rows = cache.setdefault(spec['ds'], records(spec['ds']))
     cells = {}
     # A `from all` indicator sees every record in each period reported (the
     # periods the partners submitted for), so a record counts in every

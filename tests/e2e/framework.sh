@@ -337,7 +337,7 @@ test_show() {
 	run 0 bb --db x.db framework apply "$DEMO"
 	run 0 bb --db x.db framework show
 	eq "$(sed -n 1p out)" "Riverside Promise (riverside-promise)"
-	contains out "10 glossary terms, 10 code lists, 8 datasets, 6 partners, 3 outcomes, 13 indicators"
+	contains out "10 glossary terms, 10 code lists, 8 datasets, 6 partners, 3 outcomes, 14 indicators"
 	contains out "    grade3-reading: Third graders reading at grade level [better_off, percent, school_year, higher is better]"
 	contains out "  household_counts: Household counts (aggregate, 4 fields, 0 rules)"
 	contains out "    ssn                    text personal identity=national_id"

@@ -282,10 +282,10 @@ test_demo_values_equal_the_generators_truth() {
 	       JOIN truth t ON t.file = s.file_name AND CAST(t.row AS INTEGER) = r.source_row
 	       WHERE t.person_id <> '' AND r.active = 1;" "DROP TABLE truth;"
 	run 0 bb --db demo.db values refresh
-	contains out "for 13 indicators"
+	contains out "for 14 indicators"
 	run 0 bb --db demo.db export --out dp
 	run 0 /usr/bin/python3 "$ROOT/tests/e2e/demo_truth.py" dp
-	contains out ", 13 indicators, 0 differ"
+	contains out ", 14 indicators, 0 differ"
 	# And the report from those values is what a computation from scratch gives.
 	run 0 bb --db demo.db report --format json --out a.json
 	run 0 bb --db demo.db report --format json --out b.json --from-scratch
