@@ -144,7 +144,8 @@ print_linkage(FILE *o, const struct bb_link_receipt *l)
 
 static void
 print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
-    const struct bb_link_receipt *link, const struct bb_refresh_stats *vals)
+    const struct bb_link_receipt *link, const struct bb_refresh_stats *vals,
+    const double seconds[3])
 {
 	FILE *o = ctx->out;
 	const struct bb_problems *pr = &r->problems;
@@ -152,6 +153,12 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 	if (ctx->json) {
 		json_t *j = json_object(), *arr = json_array();
 		json_object_set_new(j, "outcome", json_string(bb_outcome_name(r->outcome)));
+		/* Wall time of each stage (JSON only: the text receipt stays
+		 * the same run after run). */
+		json_object_set_new(j, "seconds", json_pack("{s:f, s:f, s:f}",
+		    "intake", round(seconds[0] * 1000) / 1000,
+		    "link", round(seconds[1] * 1000) / 1000,
+		    "values", round(seconds[2] * 1000) / 1000));
 		if (r->submission_id)
 			json_object_set_new(j, "submission", json_integer(r->submission_id));
 		if (r->supersedes)
@@ -275,8 +282,9 @@ run_pipeline(struct bb_ctx *ctx, bool preview)
 		return rc;
 	bb_arrival_init(&a);
 	rc = bb_arrival_submit(ctx->store, fw, ver, &req, &a);
+	double secs[3] = { a.intake.seconds, a.link_seconds, a.values_seconds };
 	print_receipt(ctx, &a.intake, preview, &a.link,
-	    a.values_ran ? &a.values : NULL);
+	    a.values_ran ? &a.values : NULL, secs);
 	if (a.link_rc != BB_OK)
 		rc = bb_ctx_fail(ctx, BB_ERR_INTERNAL, "stored, but linkage failed: %s "
 		    "(the records are linked by the next submission)",

@@ -36,13 +36,17 @@ bb_arrival_submit(struct bb_store *st, const struct bb_framework *fw,
 	if (rc != BB_OK || (a->intake.outcome != BB_OUTCOME_STORED &&
 	    a->intake.outcome != BB_OUTCOME_PARTIAL))
 		return rc;
+	double t0 = bb_now();
 	a->link_rc = bb_link_arrival(st, fw, a->intake.submission_id,
 	    a->intake.supersedes, &a->link, &a->link_diag);
+	double t1 = bb_now();
+	a->link_seconds = t1 - t0;
 	/* The values, also when linkage failed: they count what is stored. */
 	if (a->link_rc == BB_OK && a->link.moved > 0)
 		a->values_rc = bb_measure_recompute(st, fw, fw_version, &a->values);
 	else
 		a->values_rc = bb_measure_refresh(st, fw, fw_version, &a->values);
 	a->values_ran = a->values_rc == BB_OK;
+	a->values_seconds = bb_now() - t1;
 	return a->link_rc != BB_OK ? a->link_rc : a->values_rc;
 }

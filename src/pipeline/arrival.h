@@ -30,6 +30,8 @@ struct bb_arrival {
 	bool values_ran;		/* the indicator values were updated */
 	struct bb_refresh_stats values;	/* ... so */
 	int values_rc;			/* 0, or why they could not be */
+	double link_seconds;		/* wall time of each stage after intake */
+	double values_seconds;		/* (intake's is in intake.seconds) */
 };
 
 void bb_arrival_init(struct bb_arrival *a);
