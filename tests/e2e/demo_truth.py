@@ -48,6 +48,13 @@ def period_of(cadence, x):
     return '%04d' % x.year, dt.date(x.year, 1, 1), dt.date(x.year, 12, 31)
 
 
+def label_start(l):
+    # the first day of a monthly (2026-07) or quarterly (2026-Q3) label
+    if l[5] == 'Q':
+        return dt.date(int(l[:4]), (int(l[6]) - 1) * 3 + 1, 1)
+    return dt.date(int(l[:4]), int(l[5:7]), 1)
+
+
 def who(r):
     return r['_participant_id'] or ('record', r['_record_id'])
 
@@ -121,9 +128,9 @@ IND = {
         num=lambda r, p: within(day(r['placement_date']), p)
             and r['employment_type'] in ('full_time', 'part_time')),
     'jobs-kept-90-days': dict(ds='job_placements', date='enrollment_date', cad='quarterly',
-        by=[], kind='people',
+        all=True, by=[], kind='people',
         num=lambda r, p: r['placement_date'] != ''
-            and day(r['placement_date']) + dt.timedelta(days=90) <= p[2]
+            and within(day(r['placement_date']) + dt.timedelta(days=90), p)
             and (r['separation_date'] == ''
                  or day(r['separation_date']) > day(r['placement_date']) + dt.timedelta(days=90))),
     'families-housed': dict(ds='household_counts', date='report_month', cad='monthly',
@@ -180,8 +187,7 @@ for ind, spec in IND.items():
     periods = None
     if spec.get('all'):
         labels = {k[1] for k in theirs if k[0] == ind}
-        periods = sorted(period_of('monthly', dt.date(int(l[:4]), int(l[5:7]), 1))
-                         for l in labels)
+        periods = sorted(period_of(spec['cad'], label_start(l)) for l in labels)
     for r in rows:
         x = day(r[spec['date']])
         if x is None:
