@@ -283,6 +283,22 @@ finish_submission(struct bb_store *st, struct bb_receipt *r, int64_t id)
 	return rc;
 }
 
+/* Whether this very file was received for the slot already: if so the
+ * receipt says so (outcome duplicate, the earlier submission). */
+static int
+find_same(struct bb_store *st, struct bb_receipt *r)
+{
+	int64_t same = 0;
+	int rc = bb_store_submission_find_same(st, r->partner, r->dataset,
+	    r->period, r->sha256, &same);
+
+	if (rc == BB_OK && same) {
+		r->outcome = BB_OUTCOME_DUPLICATE;
+		r->submission_id = same;
+	}
+	return rc;
+}
+
 int
 bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
     int64_t fw_version, const struct bb_submit_request *req, struct bb_receipt *r)
@@ -366,17 +382,9 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 		rc = refuse(r, "file", "cannot read %s%s", r->file_name, "");
 		goto out;
 	}
-	if (!req->preview) {
-		int64_t same = 0;
-		if ((rc = bb_store_submission_find_same(st, partner->id, ds->id,
-		    per.label, r->sha256, &same)) != BB_OK)
-			goto out;
-		if (same) {
-			r->outcome = BB_OUTCOME_DUPLICATE;
-			r->submission_id = same;
-			goto out;
-		}
-	}
+	if (!req->preview && ((rc = find_same(st, r)) != BB_OK ||
+	    r->outcome == BB_OUTCOME_DUPLICATE))
+		goto out;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.format = req->format ? req->format : xw ? xw->format : NULL;
@@ -408,6 +416,11 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 		if ((rc = bb_store_begin(st)) != BB_OK)
 			goto out;
 		intx = true;
+		/* Another process may have stored this very file since the
+		 * look above: look again now that the write lock is held. */
+		if ((rc = find_same(st, r)) != BB_OK ||
+		    r->outcome == BB_OUTCOME_DUPLICATE)
+			goto out;
 		if ((rc = bb_store_blob_put_file(st, r->sha256, req->path, &size)) != BB_OK)
 			goto out;
 		if ((rc = bb_store_submission_current(st, partner->id, ds->id, per.label,

@@ -113,6 +113,27 @@ test_same_file_twice_stores_once() {
 	contains out '"outcome": "duplicate"'
 }
 
+# The same file sent by several processes at once: one stores it, the
+# others recognise it (not a store error), and it is stored once.
+test_same_file_at_once_stores_once() {
+	local i
+	setup
+	{ printf '%s\n' "$HDR"
+	  awk 'BEGIN { for (i = 0; i < 4000; i++)
+	    printf "%c%03d,Ana,Lopez,,,,2026-08-03,,,,,,\n", 65 + int(i / 1000), i % 1000 }'
+	} > p.csv
+	for i in 1 2 3 4; do
+		( rc=0; bb --db t.db submit --partner plain --dataset people \
+		    --period 2026-Q3 p.csv >"o$i" 2>"e$i" || rc=$?; echo $rc >"rc$i" ) &
+	done
+	wait
+	for i in 1 2 3 4; do sanitizer_clean "e$i"; done
+	eq "$(cat rc1 rc2 rc3 rc4 | tr '\n' ' ')" "0 0 0 0 " "exit codes"
+	eq "$(cat o1 o2 o3 o4 | grep -c '^already received: this exact file is submission 1 ')" 3 \
+	    "duplicates recognised"
+	eq "$(sqlite3 t.db 'SELECT count(*), sum(rows_accepted) FROM submission')" "1|4000"
+}
+
 test_correction_supersedes() {
 	setup
 	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > v1.csv
