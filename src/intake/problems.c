@@ -61,7 +61,9 @@ bb_problems_add(struct bb_problems *p, enum bb_severity sev, uint64_t row,
 		p->errors++;
 	else
 		p->warnings++;
-	if (p->n >= max) {
+	/* Past the cap only file-level errors are kept: they say why a
+	 * file was refused, and there are few of them. */
+	if (p->n >= max && !(sev == BB_SEV_ERROR && row == 0)) {
 		p->dropped++;
 		return;
 	}

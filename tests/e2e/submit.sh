@@ -277,6 +277,24 @@ test_hostile_cut_mid_upload() {
 	hostile cut.csv "cut.csv"
 }
 
+# The reason a file is refused is listed even after the cap of listed
+# problems (10,000) was reached by its rows' problems.
+test_refusal_listed_past_the_problem_cap() {
+	setup
+	{ printf '%s\n' "$HDR"
+	  awk 'BEGIN { for (i = 0; i < 10001; i++) printf "bad%d,Ana,Lopez,,,,2026-08-03,,,,,,\n", i }'
+	  printf '%s\n' 'A001,Ana,Lopez,,,,2026-08-03,,,,,,'
+	  printf 'A002,"cut off'
+	} > cut.csv
+	dump before
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 cut.csv
+	contains out "problems: 10002 errors, 0 warnings"
+	contains out "  error   line 10004 file ends inside a quoted field that began at line 10004 (line 10004, column 14) [unterminated-quote]"
+	contains out "  (1 more not listed)"
+	dump after
+	same before after
+}
+
 test_hostile_wide_header() {
 	setup
 	seq -s, 1 100000 > wide.csv
