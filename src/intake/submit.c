@@ -13,9 +13,11 @@
 #include "util/hash.h"
 #include "util/progress.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void
 bb_receipt_init(struct bb_receipt *r)
@@ -283,6 +285,21 @@ finish_submission(struct bb_store *st, struct bb_receipt *r, int64_t id)
 	return rc;
 }
 
+/* Whether the file at path is no longer the one st0 described (written
+ * to, replaced, or gone). */
+static bool
+changed_since(const char *path, const struct stat *st0)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 || st.st_dev != st0->st_dev ||
+	    st.st_ino != st0->st_ino || st.st_size != st0->st_size ||
+	    st.st_mtim.tv_sec != st0->st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != st0->st_mtim.tv_nsec ||
+	    st.st_ctim.tv_sec != st0->st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != st0->st_ctim.tv_nsec;
+}
+
 /* Whether this very file was received for the slot already: if so the
  * receipt says so (outcome duplicate, the earlier submission). */
 static int
@@ -313,6 +330,7 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	struct bb_findings rf;
 	struct bb_progress prog;
 	struct bb_period per;
+	struct stat st0;
 	size_t seen = 0;
 	bool intx = false;
 	int rc = BB_OK;
@@ -378,6 +396,18 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	if (xw != NULL && xw->sha256[0])
 		r->crosswalk_sha256 = bb_strdup(xw->sha256);
 
+	/* The file is read three times (hashed, kept, read): it must be a
+	 * regular file, and the same file each time. */
+	if (stat(req->path, &st0) != 0) {
+		rc = refuse(r, "file", "cannot read %s: %s", r->file_name,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st0.st_mode)) {
+		rc = refuse(r, "file", "%s is not a regular file (a pipe or a "
+		    "device?): save it to a file and submit that%s", r->file_name, "");
+		goto out;
+	}
 	if (bb_sha256_file(req->path, r->sha256) != BB_OK) {
 		rc = refuse(r, "file", "cannot read %s%s", r->file_name, "");
 		goto out;
@@ -472,6 +502,12 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	}
 	if (rc != BB_OK)
 		goto out;
+	if (changed_since(req->path, &st0)) {
+		rc = refuse(r, "file", "%s changed while it was being read (is it "
+		    "still being written?): send it again once it is complete%s",
+		    r->file_name, "");
+		goto out;
+	}
 
 	/* Decide. */
 	if (r->problems.errors > 0 && (ds->policy == BB_POLICY_REFUSE_FILE ||

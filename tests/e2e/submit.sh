@@ -295,6 +295,40 @@ test_refusal_listed_past_the_problem_cap() {
 	same before after
 }
 
+# A pipe cannot be kept and read again: a clear refusal, not "empty file".
+test_hostile_pipe() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > p.csv
+	dump before
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 <(cat p.csv)
+	contains out "is not a regular file (a pipe or a device?): save it to a file and submit that [file]"
+	lacks out "empty file"
+	dump after
+	same before after
+}
+
+# A file still being written while it is read: what was hashed, kept and
+# read would differ, so nothing is stored.
+test_hostile_file_growing_while_read() {
+	setup
+	{ printf '%s\n' "$HDR"
+	  awk 'BEGIN { for (i = 0; i < 20000; i++)
+	    printf "%c%03d,Ana,Lopez,,,,2026-08-03,,,,,,\n", 65 + int(i / 1000), i % 1000 }'
+	} > grow.csv
+	dump before
+	( while [ ! -e stop ]; do echo 'Z999,Zed,Last,,,,2026-08-03,,,,,,' >> grow.csv; done ) &
+	local rc=0
+	bb --db t.db submit --partner plain --dataset people --period 2026-Q3 grow.csv >out 2>err || rc=$?
+	touch stop
+	wait
+	sanitizer_clean err
+	eq "$rc" 1 "exit code"
+	contains out "refused: plain / people / 2026-Q3: nothing stored"
+	contains out "grow.csv changed while it was being read (is it still being written?): send it again once it is complete [file]"
+	dump after
+	same before after
+}
+
 test_hostile_wide_header() {
 	setup
 	seq -s, 1 100000 > wide.csv
