@@ -338,7 +338,8 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 
 	r->partner = bb_strdup(req->partner);
 	r->dataset = bb_strdup(req->dataset);
-	r->file_name = bb_strdup(req->file_name ? req->file_name : req->path);
+	/* Kept, shown and sent as JSON: UTF-8 text whatever the path. */
+	r->file_name = bb_utf8_clean(req->file_name ? req->file_name : req->path);
 	r->framework_version = fw_version;
 	bb_findings_init(&rf);
 

@@ -300,6 +300,17 @@ test_apply_json() {
 	contains out '"applied": false'
 }
 
+# The name a version was applied from is kept as valid UTF-8 text, so
+# --json lists the version (it left it out).
+test_apply_odd_file_name() {
+	run 0 bb --db x.db init
+	cp "$FW/valid.yaml" $'v\xff.yaml'
+	run 0 bb --db x.db framework apply $'v\xff.yaml'
+	run 0 bb --db x.db framework versions --json
+	contains out '"version": 1'
+	contains out $'"file": "v\xef\xbf\xbd.yaml"'
+}
+
 test_going_back_is_a_new_version() {
 	run 0 bb --db x.db init
 	cp "$FW/valid.yaml" .

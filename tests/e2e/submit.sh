@@ -205,6 +205,27 @@ PY
 	eq "$(record 1 | grep -o '"_missing":{[^}]*}')" '"_missing":{"birth_date":"1900-01-01","sex":"9"}'
 }
 
+# Names and messages are kept as valid UTF-8 text, so --json never loses
+# them: a file name with a byte that is not UTF-8, and a message cut at
+# its length limit inside a character.
+test_json_keeps_odd_names_and_long_messages() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > $'odd\xff\x01.csv'
+	run 0 bb --db t.db submit --json --partner plain --dataset people --period 2026-Q3 $'odd\xff\x01.csv'
+	contains out $'"file": "odd\xef\xbf\xbd?.csv"'
+	run 0 bb --db t.db submissions --json
+	contains out $'"file": "odd\xef\xbf\xbd?.csv"'
+	run 0 bb --db t.db submission show --json 1
+	contains out $'"file": "odd\xef\xbf\xbd?.csv"'
+	# "A" and 600 e-acutes: 1,024 bytes of message end inside a character.
+	printf '%s\nA%s,Ana,Lopez,,,,2026-08-03,,,,,,\n' "$HDR" "$(printf '\303\251%.0s' $(seq 600))" > long.csv
+	run 1 bb --db t.db preview --json --partner plain --dataset people --period 2026-Q4 long.csv
+	eq "$(python3 -c 'import json, sys
+for p in json.load(open("out"))["problems"]:
+    m = p["message"]
+    print(p["rule"], len(m.encode()), m[:3], m[-5:])')" 'pattern 1023 "Aé éé...' "the pattern problem's message"
+}
+
 test_aggregate_partner() {
 	setup
 	printf 'age_band,people\n0-17,12\n18+,30\n' > c.csv

@@ -77,6 +77,28 @@ START_TEST(format_double_trims)
 }
 END_TEST
 
+/* Names and messages from outside, made valid one-line UTF-8 text. */
+static void
+check_clean(const char *in, const char *want)
+{
+	char *got = bb_utf8_clean(in);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+START_TEST(utf8_clean_replaces)
+{
+	check_clean("plain.csv", "plain.csv");
+	check_clean("caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac");
+	check_clean("a\xff" "b", "a\xef\xbf\xbd" "b");			/* not UTF-8 */
+	check_clean("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");	/* overlong '/' */
+	check_clean("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
+	check_clean("\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd");	/* cut short */
+	check_clean("a\nb\tc\x7f\xc2\x85", "a?b?c??");		/* controls, C1 too */
+	check_clean("", "");
+}
+END_TEST
+
 START_TEST(findings_format_and_sort)
 {
 	struct bb_findings f;
@@ -136,6 +158,7 @@ suite_util(void)
 	tcase_add_test(tc, parse_i64_strict);
 	tcase_add_test(tc, parse_double_strict);
 	tcase_add_test(tc, format_double_trims);
+	tcase_add_test(tc, utf8_clean_replaces);
 	tcase_add_test(tc, findings_format_and_sort);
 	tcase_add_test(tc, findings_cap);
 	tcase_add_test(tc, sha256_known_answer);
