@@ -74,6 +74,21 @@ test_not_a_database() {
 	same junk.db junk.orig
 }
 
+# An empty --db is a mistake, not ./backbone.db; a global flag takes no
+# value (--json=no printed JSON).
+test_empty_db_and_flag_values_refused() {
+	run 0 bb init
+	run 2 bb --db= status
+	contains err "backbone: --db needs a PATH"
+	run 2 bb status --db ''
+	contains err "backbone: --db needs a PATH"
+	run 2 bb status --json=no
+	contains err "backbone: --json takes no value"
+	run 2 bb --quiet=yes status
+	contains err "backbone: --quiet takes no value"
+	eq "$(cat out)" ""
+}
+
 # Several processes creating one database at once: each migration is
 # applied once, whoever gets there first; the others find it applied.  One
 # init wins, the rest say the initiative exists; none fails internally.

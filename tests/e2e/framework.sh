@@ -572,6 +572,8 @@ test_version_option_belongs_to_the_command() {
 	run 0 bb --db x.db init
 	run 1 bb --db x.db framework show --version 3
 	contains err "framework version 3 does not exist"
+	run 1 bb --db x.db framework show --version=3
+	contains err "framework version 3 does not exist"
 	run 0 bb --db x.db status --version
 	contains out "backbone "
 }
