@@ -90,6 +90,7 @@ take_findings(struct bb_receipt *r, struct bb_findings *f, size_t *from)
 #define BATCH_ROWS 2048
 #define BATCH_BYTES (4u << 20)
 #define NBATCH 4
+#define ROW_JSON_MAX ((size_t)64 << 20)	/* one row's values as JSON */
 
 struct batch {
 	struct bb_buf bytes;		/* the rows' JSON texts, one after another */
@@ -158,7 +159,7 @@ produce(void *arg)
 	struct batch *b = NULL;
 	const struct bb_row *row;
 
-	bb_buf_init(&json, 64u << 20);
+	bb_buf_init(&json, ROW_JSON_MAX);
 	for (;;) {
 		bool ok;
 		int nr = bb_reader_next(p->rd, &row);
@@ -182,6 +183,15 @@ produce(void *arg)
 			if (!p->quarantine)
 				goto next;
 			bb_mapper_raw_json(p->mp, row, &json);
+		}
+		if (json.full) {
+			/* Its JSON was cut at the cap: it cannot be kept whole. */
+			bb_problems_add(&r->problems, BB_SEV_ERROR, 0, row->line, NULL,
+			    NULL, NULL, "row-too-large", "row %llu is too large to "
+			    "keep: its values take more than %zu MiB written as JSON",
+			    (unsigned long long)row->row, ROW_JSON_MAX >> 20);
+			p->read_failed = true;
+			break;
 		}
 		if (p->inline_only)
 			goto next;
@@ -224,7 +234,9 @@ run_pipeline(struct producer *p, struct bb_record_writer *w)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	for (int i = 0; i < NBATCH; i++) {
-		bb_buf_init(&p->batches[i].bytes, 64u << 20);
+		/* A batch is handed over past BATCH_BYTES: room for one more
+		 * row of any size kept. */
+		bb_buf_init(&p->batches[i].bytes, BATCH_BYTES + ROW_JSON_MAX);
 		p->freeq[p->nfree++] = i;
 	}
 	if (pthread_create(&th, NULL, produce, p) != 0) {
@@ -487,7 +499,9 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	pr.r = r;
 	pr.rf = &rf;
 	pr.seen = &seen;
-	pr.quarantine = ds->policy == BB_POLICY_QUARANTINE_ROWS && w != NULL;
+	/* (A preview builds what would be kept too: a row too large to
+	 * keep is refused there as well.) */
+	pr.quarantine = ds->policy == BB_POLICY_QUARANTINE_ROWS;
 	bb_progress_start(&prog, r->file_name, bb_reader_size(rd));
 	pr.prog = &prog;
 	if (w == NULL) {

@@ -316,6 +316,32 @@ test_refusal_listed_past_the_problem_cap() {
 	same before after
 }
 
+# A row within the reader's caps whose cells take more than 64 MiB once
+# written as JSON (13 cells of 1 MiB of control characters, 6 bytes each):
+# it cannot be kept, so the file is refused saying which row, and nothing
+# (no JSON cut short) is stored, wherever the row stands.
+test_hostile_row_too_large_to_keep() {
+	setup
+	/usr/bin/python3 -c 'import sys
+cell = "\x01" * (1 << 20)
+big = ",".join([cell] * 13)
+ok = "A001,Ana,Lopez,,,,2026-08-03,,,,,,"
+for name, rows in (("first.csv", [big, ok]), ("second.csv", [ok, big])):
+    with open(name, "w") as f:
+        f.write(sys.argv[1] + "\n" + "\n".join(rows) + "\n")' "$HDR"
+	dump before
+	local cmd file n
+	for cmd in submit preview; do
+		for file in first.csv second.csv; do
+			n=2; [ "$file" = second.csv ] && n=3
+			run 1 bb --db t.db "$cmd" --partner plain --dataset people --period 2026-Q3 "$file"
+			contains out "  error   line $n    row $n is too large to keep: its values take more than 64 MiB written as JSON [row-too-large]"
+		done
+	done
+	dump after
+	same before after
+}
+
 # A pipe cannot be kept and read again: a clear refusal, not "empty file".
 test_hostile_pipe() {
 	setup

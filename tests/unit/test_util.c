@@ -15,10 +15,18 @@ START_TEST(buf_respects_max)
 	struct bb_buf b;
 	bb_buf_init(&b, 8);
 	ck_assert_int_eq(bb_buf_puts(&b, "abcdefgh"), BB_OK);
+	ck_assert(!b.full);
 	ck_assert_int_eq(bb_buf_putc(&b, 'i'), BB_ERR_LIMIT);
-	/* A refused append leaves the buffer as it was. */
+	/* A refused append leaves the buffer as it was, and says so until
+	 * the next reset (also through the inline fast path). */
 	ck_assert_str_eq(bb_buf_str(&b), "abcdefgh");
 	ck_assert_uint_eq(b.len, 8);
+	ck_assert(b.full);
+	bb_buf_reset(&b);
+	ck_assert(!b.full);
+	bb_buf_add(&b, "abcdefghi", 9);
+	ck_assert(b.full);
+	ck_assert_uint_eq(b.len, 0);
 	bb_buf_free(&b);
 }
 END_TEST
