@@ -107,7 +107,7 @@ FUZZERS    := $(FSRCS:fuzz/%.c=build/fuzz/%)
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC fuzz $<"
-	@$(FUZZ_CC) $(STD) -Wall -Wextra -Werror -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZFLAGS) -c $< -o $@
+	@$(FUZZ_CC) $(STD) -Wall -Wextra -Werror -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/%: fuzz/%.c $(FOBJS)
 	@echo "  LD fuzz $@"
 	@$(FUZZ_CC) $(STD) -Isrc $(FUZZFLAGS) -fsanitize=fuzzer $< $(FOBJS) -o $@ $(LIBS)
@@ -126,5 +126,5 @@ bench: deps build/backbone
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(SOBJS:.o=.d) $(TOBJS:.o=.d) build/obj/main.d build/san/obj/main.d
+-include $(OBJS:.o=.d) $(SOBJS:.o=.d) $(TOBJS:.o=.d) $(FOBJS:.o=.d) build/obj/main.d build/san/obj/main.d
 FORCE:

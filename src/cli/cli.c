@@ -250,6 +250,17 @@ find_command(char **words, int n, int *used)
 	return best;
 }
 
+/* Whether nm[0..nl) names a global option that is a flag (takes no value). */
+static bool
+global_flag(const char *nm, size_t nl)
+{
+	for (const struct bb_opt_spec *o = global_opts; o->name; o++)
+		if (o->kind == BB_OPT_FLAG && strlen(o->name) == nl &&
+		    strncmp(o->name, nm, nl) == 0)
+			return true;
+	return false;
+}
+
 static const struct bb_opt_spec *
 find_opt(const struct bb_opt_spec *specs, const char *name, size_t len)
 {
@@ -328,6 +339,13 @@ bb_cli_main(int argc, char **argv)
 		const char *nm = a + (a[1] == '-' ? 2 : 1);
 		const char *eq = strchr(nm, '=');
 		size_t nl = eq ? (size_t)(eq - nm) : strlen(nm);
+		/* (After the command's words --version may be the command's
+		 * own option: pass 2 decides.) */
+		if (eq && global_flag(nm, nl) &&
+		    !(nwords > 0 && nl == 7 && !strncmp(nm, "version", 7))) {
+			rc = usage_error(NULL, "--%.*s takes no value", (int)nl, nm);
+			goto out;
+		}
 		if (strcmp(a, "-h") == 0 || (nl == 4 && !strncmp(nm, "help", 4)))
 			help = true;
 		else if (strcmp(a, "-q") == 0 || (nl == 5 && !strncmp(nm, "quiet", 5)))
@@ -341,7 +359,9 @@ bb_cli_main(int argc, char **argv)
 				db = eq + 1;
 			else if (i + 1 < argc)
 				db = argv[++i];
-			else {
+			else
+				db = NULL;
+			if (db == NULL || *db == '\0') {
 				rc = usage_error(NULL, "--db needs a PATH");
 				goto out;
 			}
@@ -426,6 +446,10 @@ bb_cli_main(int argc, char **argv)
 			rc = usage_error(cmd, "unknown option '%s'", a);
 			goto out;
 		}
+		if (eq && global_flag(nm, nl) && find_opt(cmd->opts, nm, nl) == NULL) {
+			rc = usage_error(cmd, "--%.*s takes no value", (int)nl, nm);
+			goto out;
+		}
 		if (strcmp(a, "-q") == 0 || (nl == 5 && !strncmp(nm, "quiet", 5))) {
 			ctx.quiet = true;
 			continue;
@@ -444,7 +468,9 @@ bb_cli_main(int argc, char **argv)
 				db = eq + 1;
 			else if (i + 1 < argc)
 				db = argv[++i];
-			else {
+			else
+				db = NULL;
+			if (db == NULL || *db == '\0') {
 				rc = usage_error(cmd, "--db needs a PATH");
 				goto out;
 			}

@@ -27,10 +27,13 @@ findings_json(const struct bb_findings *f)
 
 	for (size_t i = 0; i < f->n; i++) {
 		const struct bb_diag *d = &f->items[i];
+		/* The file's name as given may not be UTF-8 (JSON needs it). */
+		char *file = d->file ? bb_utf8_clean(d->file) : NULL;
 		json_array_append_new(a, json_pack("{s:s?, s:I, s:I, s:s, s:s?, s:s}",
-		    "file", d->file, "line", (json_int_t)d->line, "column",
+		    "file", file, "line", (json_int_t)d->line, "column",
 		    (json_int_t)d->col, "severity", bb_severity_name(d->severity),
 		    "code", d->code, "message", d->message));
+		free(file);
 	}
 	return a;
 }
@@ -107,6 +110,8 @@ static int
 run_check(struct bb_ctx *ctx)
 {
 	const char *path = ctx->argv[0];
+	/* Its name in findings and JSON: UTF-8 text whatever the path. */
+	char *name = bb_utf8_clean(path);
 	struct bb_framework *fw = NULL;
 	struct bb_findings f;
 	int rc;
@@ -117,11 +122,11 @@ run_check(struct bb_ctx *ctx)
 	bb_findings_init(&f);
 	rc = bb_framework_read(path, &data, &len, &f);
 	if (rc == BB_OK)
-		rc = bb_framework_load_buffer(path, data, len, &fw, &f);
+		rc = bb_framework_load_buffer(name, data, len, &fw, &f);
 	if (rc == BB_OK)
-		rc = check_indicators(fw, path, data, len, &f);
+		rc = check_indicators(fw, name, data, len, &f);
 	if (ctx->json) {
-		json_t *o = json_pack("{s:s, s:I, s:I}", "file", path, "errors",
+		json_t *o = json_pack("{s:s, s:I, s:I}", "file", name, "errors",
 		    (json_int_t)f.errors, "warnings", (json_int_t)f.warnings);
 		if (fw != NULL)
 			json_object_set_new(o, "sha256", json_string(fw->sha256));
@@ -130,6 +135,7 @@ run_check(struct bb_ctx *ctx)
 	} else
 		print_findings(ctx->out, &f);
 	free(data);
+	free(name);
 	bb_framework_free(fw);
 	bb_findings_free(&f);
 	/* The findings said why; nothing more to print. */
@@ -156,6 +162,9 @@ static int
 run_apply(struct bb_ctx *ctx)
 {
 	const char *path = ctx->argv[0];
+	/* Its name in findings, JSON and the store: UTF-8 text whatever
+	 * the path. */
+	char *name = bb_utf8_clean(path);
 	struct bb_framework *fw = NULL;
 	struct bb_findings f;
 	char *data = NULL;
@@ -167,8 +176,8 @@ run_apply(struct bb_ctx *ctx)
 	bb_findings_init(&f);
 	rc = bb_framework_read(path, &data, &len, &f);
 	if (rc == BB_OK)
-		rc = bb_framework_load_buffer(path, data, len, &fw, &f);
-	if (rc == BB_OK && (rc = check_indicators(fw, path, data, len, &f)) != BB_OK) {
+		rc = bb_framework_load_buffer(name, data, len, &fw, &f);
+	if (rc == BB_OK && (rc = check_indicators(fw, name, data, len, &f)) != BB_OK) {
 		bb_framework_free(fw);
 		fw = NULL;
 	}
@@ -177,29 +186,30 @@ run_apply(struct bb_ctx *ctx)
 	if (rc != BB_OK) {
 		if (ctx->json)
 			bb_ctx_emit_json(ctx, json_pack("{s:s, s:b, s:I, s:I, s:o}",
-			    "file", path, "applied", 0, "errors", (json_int_t)f.errors,
+			    "file", name, "applied", 0, "errors", (json_int_t)f.errors,
 			    "warnings", (json_int_t)f.warnings, "findings",
 			    findings_json(&f)));
 		rc = bb_ctx_fail(ctx, BB_ERR_INPUT, "%s: not applied (%zu error%s)",
-		    path, f.errors, f.errors == 1 ? "" : "s");
+		    name, f.errors, f.errors == 1 ? "" : "s");
 		goto out;
 	}
-	if ((rc = bb_cli_framework_store(ctx, path, data, len, fw, &version,
+	if ((rc = bb_cli_framework_store(ctx, name, data, len, fw, &version,
 	    &created)) != BB_OK)
 		goto out;
 	if (ctx->json)
 		bb_ctx_emit_json(ctx, json_pack("{s:s, s:b, s:I, s:s, s:I, s:o}",
-		    "file", path, "applied", created, "version", (json_int_t)version,
+		    "file", name, "applied", created, "version", (json_int_t)version,
 		    "sha256", fw->sha256, "warnings", (json_int_t)f.warnings,
 		    "findings", findings_json(&f)));
 	else if (created)
 		fprintf(ctx->out, "applied %s as framework version %lld (sha256 %.12s)\n",
-		    path, (long long)version, fw->sha256);
+		    name, (long long)version, fw->sha256);
 	else
 		fprintf(ctx->out, "framework unchanged: version %lld\n",
 		    (long long)version);
 out:
 	free(data);
+	free(name);
 	bb_framework_free(fw);
 	bb_findings_free(&f);
 	return rc;

@@ -61,7 +61,9 @@ bb_problems_add(struct bb_problems *p, enum bb_severity sev, uint64_t row,
 		p->errors++;
 	else
 		p->warnings++;
-	if (p->n >= max) {
+	/* Past the cap only file-level errors are kept: they say why a
+	 * file was refused, and there are few of them. */
+	if (p->n >= max && !(sev == BB_SEV_ERROR && row == 0)) {
 		p->dropped++;
 		return;
 	}
@@ -69,7 +71,13 @@ bb_problems_add(struct bb_problems *p, enum bb_severity sev, uint64_t row,
 	q = &p->items[p->n++];
 	memset(q, 0, sizeof(*q));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) >= (int)sizeof(msg)) {
+		/* Cut on a character's boundary, and say so. */
+		size_t n = sizeof(msg) - 4;
+		while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+			n--;
+		memcpy(msg + n, "...", 4);
+	}
 	va_end(ap);
 	q->row = row;
 	q->line = line;
@@ -77,7 +85,7 @@ bb_problems_add(struct bb_problems *p, enum bb_severity sev, uint64_t row,
 	q->field = field ? bb_strdup(field) : NULL;
 	q->value = cut(value);
 	q->rule = bb_strdup(rule);
-	q->message = bb_strdup(msg);
+	q->message = bb_utf8_clean(msg);
 	q->severity = (int)sev;
 }
 

@@ -2,7 +2,8 @@
  * problems.h: the list of problems found in one partner file, as the
  * receipt shows them (row, the partner's column, the shared field, the value,
  * the rule, a message for people, severity).  Capped: past the cap problems
- * are counted, not kept.
+ * are counted, not kept, except file-level errors (row 0: why a file was
+ * refused), which are always kept.
  */
 #ifndef BB_PROBLEMS_H
 #define BB_PROBLEMS_H

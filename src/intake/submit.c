@@ -13,9 +13,11 @@
 #include "util/hash.h"
 #include "util/progress.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void
 bb_receipt_init(struct bb_receipt *r)
@@ -88,6 +90,7 @@ take_findings(struct bb_receipt *r, struct bb_findings *f, size_t *from)
 #define BATCH_ROWS 2048
 #define BATCH_BYTES (4u << 20)
 #define NBATCH 4
+#define ROW_JSON_MAX ((size_t)64 << 20)	/* one row's values as JSON */
 
 struct batch {
 	struct bb_buf bytes;		/* the rows' JSON texts, one after another */
@@ -156,7 +159,7 @@ produce(void *arg)
 	struct batch *b = NULL;
 	const struct bb_row *row;
 
-	bb_buf_init(&json, 64u << 20);
+	bb_buf_init(&json, ROW_JSON_MAX);
 	for (;;) {
 		bool ok;
 		int nr = bb_reader_next(p->rd, &row);
@@ -180,6 +183,15 @@ produce(void *arg)
 			if (!p->quarantine)
 				goto next;
 			bb_mapper_raw_json(p->mp, row, &json);
+		}
+		if (json.full) {
+			/* Its JSON was cut at the cap: it cannot be kept whole. */
+			bb_problems_add(&r->problems, BB_SEV_ERROR, 0, row->line, NULL,
+			    NULL, NULL, "row-too-large", "row %llu is too large to "
+			    "keep: its values take more than %zu MiB written as JSON",
+			    (unsigned long long)row->row, ROW_JSON_MAX >> 20);
+			p->read_failed = true;
+			break;
 		}
 		if (p->inline_only)
 			goto next;
@@ -222,7 +234,9 @@ run_pipeline(struct producer *p, struct bb_record_writer *w)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	for (int i = 0; i < NBATCH; i++) {
-		bb_buf_init(&p->batches[i].bytes, 64u << 20);
+		/* A batch is handed over past BATCH_BYTES: room for one more
+		 * row of any size kept. */
+		bb_buf_init(&p->batches[i].bytes, BATCH_BYTES + ROW_JSON_MAX);
 		p->freeq[p->nfree++] = i;
 	}
 	if (pthread_create(&th, NULL, produce, p) != 0) {
@@ -283,6 +297,37 @@ finish_submission(struct bb_store *st, struct bb_receipt *r, int64_t id)
 	return rc;
 }
 
+/* Whether the file at path is no longer the one st0 described (written
+ * to, replaced, or gone). */
+static bool
+changed_since(const char *path, const struct stat *st0)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 || st.st_dev != st0->st_dev ||
+	    st.st_ino != st0->st_ino || st.st_size != st0->st_size ||
+	    st.st_mtim.tv_sec != st0->st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != st0->st_mtim.tv_nsec ||
+	    st.st_ctim.tv_sec != st0->st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != st0->st_ctim.tv_nsec;
+}
+
+/* Whether this very file was received for the slot already: if so the
+ * receipt says so (outcome duplicate, the earlier submission). */
+static int
+find_same(struct bb_store *st, struct bb_receipt *r)
+{
+	int64_t same = 0;
+	int rc = bb_store_submission_find_same(st, r->partner, r->dataset,
+	    r->period, r->sha256, &same);
+
+	if (rc == BB_OK && same) {
+		r->outcome = BB_OUTCOME_DUPLICATE;
+		r->submission_id = same;
+	}
+	return rc;
+}
+
 int
 bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
     int64_t fw_version, const struct bb_submit_request *req, struct bb_receipt *r)
@@ -297,6 +342,7 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	struct bb_findings rf;
 	struct bb_progress prog;
 	struct bb_period per;
+	struct stat st0;
 	size_t seen = 0;
 	bool intx = false;
 	int rc = BB_OK;
@@ -304,7 +350,8 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 
 	r->partner = bb_strdup(req->partner);
 	r->dataset = bb_strdup(req->dataset);
-	r->file_name = bb_strdup(req->file_name ? req->file_name : req->path);
+	/* Kept, shown and sent as JSON: UTF-8 text whatever the path. */
+	r->file_name = bb_utf8_clean(req->file_name ? req->file_name : req->path);
 	r->framework_version = fw_version;
 	bb_findings_init(&rf);
 
@@ -362,21 +409,25 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	if (xw != NULL && xw->sha256[0])
 		r->crosswalk_sha256 = bb_strdup(xw->sha256);
 
+	/* The file is read three times (hashed, kept, read): it must be a
+	 * regular file, and the same file each time. */
+	if (stat(req->path, &st0) != 0) {
+		rc = refuse(r, "file", "cannot read %s: %s", r->file_name,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st0.st_mode)) {
+		rc = refuse(r, "file", "%s is not a regular file (a pipe or a "
+		    "device?): save it to a file and submit that%s", r->file_name, "");
+		goto out;
+	}
 	if (bb_sha256_file(req->path, r->sha256) != BB_OK) {
 		rc = refuse(r, "file", "cannot read %s%s", r->file_name, "");
 		goto out;
 	}
-	if (!req->preview) {
-		int64_t same = 0;
-		if ((rc = bb_store_submission_find_same(st, partner->id, ds->id,
-		    per.label, r->sha256, &same)) != BB_OK)
-			goto out;
-		if (same) {
-			r->outcome = BB_OUTCOME_DUPLICATE;
-			r->submission_id = same;
-			goto out;
-		}
-	}
+	if (!req->preview && ((rc = find_same(st, r)) != BB_OK ||
+	    r->outcome == BB_OUTCOME_DUPLICATE))
+		goto out;
 
 	memset(&ro, 0, sizeof(ro));
 	ro.format = req->format ? req->format : xw ? xw->format : NULL;
@@ -408,6 +459,11 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 		if ((rc = bb_store_begin(st)) != BB_OK)
 			goto out;
 		intx = true;
+		/* Another process may have stored this very file since the
+		 * look above: look again now that the write lock is held. */
+		if ((rc = find_same(st, r)) != BB_OK ||
+		    r->outcome == BB_OUTCOME_DUPLICATE)
+			goto out;
 		if ((rc = bb_store_blob_put_file(st, r->sha256, req->path, &size)) != BB_OK)
 			goto out;
 		if ((rc = bb_store_submission_current(st, partner->id, ds->id, per.label,
@@ -443,7 +499,9 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	pr.r = r;
 	pr.rf = &rf;
 	pr.seen = &seen;
-	pr.quarantine = ds->policy == BB_POLICY_QUARANTINE_ROWS && w != NULL;
+	/* (A preview builds what would be kept too: a row too large to
+	 * keep is refused there as well.) */
+	pr.quarantine = ds->policy == BB_POLICY_QUARANTINE_ROWS;
 	bb_progress_start(&prog, r->file_name, bb_reader_size(rd));
 	pr.prog = &prog;
 	if (w == NULL) {
@@ -459,6 +517,12 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	}
 	if (rc != BB_OK)
 		goto out;
+	if (changed_since(req->path, &st0)) {
+		rc = refuse(r, "file", "%s changed while it was being read (is it "
+		    "still being written?): send it again once it is complete%s",
+		    r->file_name, "");
+		goto out;
+	}
 
 	/* Decide. */
 	if (r->problems.errors > 0 && (ds->policy == BB_POLICY_REFUSE_FILE ||

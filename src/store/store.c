@@ -120,6 +120,16 @@ bb_store_migrate(struct bb_store *s, struct bb_diag *d)
 			continue;
 		if ((rc = bb_db_begin(s->db)) != BB_OK)
 			goto fail;
+		/* Another process may have applied it since `have` was read:
+		 * look again now that the write lock is held. */
+		if ((rc = bb_store_schema_version(s, &have)) != BB_OK) {
+			bb_db_rollback(s->db);
+			goto fail;
+		}
+		if (m->version <= have) {
+			bb_db_rollback(s->db);
+			continue;
+		}
 		if ((rc = bb_db_exec(s->db, m->sqlite)) != BB_OK) {
 			bb_db_rollback(s->db);
 			goto fail;

@@ -1,6 +1,7 @@
 /*
- * bb.c: allocation that aborts on exhaustion, strict number parsing, and the
- * error-code table shared by every room.
+ * bb.c: allocation that aborts on exhaustion, strict number parsing, text
+ * made safe to show (bb_utf8_clean), and the error-code table shared by
+ * every room.
  */
 #include "util/bb.h"
 
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <utf8proc.h>
 
 static void
 oom(size_t n)
@@ -118,6 +120,34 @@ bb_strlcpy(char *dst, const char *src, size_t dstsz)
 		dst[c] = '\0';
 	}
 	return n;
+}
+
+char *
+bb_utf8_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+	char *out = bb_malloc(n * 3 + 1);	/* a bad byte becomes 3 */
+
+	for (size_t i = 0; i < n;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0) {
+			memcpy(out + o, "\xEF\xBF\xBD", 3);	/* U+FFFD */
+			o += 3;
+			i++;
+		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			out[o++] = '?';
+			i += (size_t)k;
+		} else {
+			memcpy(out + o, p + i, (size_t)k);
+			o += (size_t)k;
+			i += (size_t)k;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 int

@@ -57,6 +57,10 @@ void bb_strv_free(char **v, size_t n);
 
 /* Copy src into dst of size dstsz, always NUL-terminating; returns strlen(src). */
 size_t bb_strlcpy(char *dst, const char *src, size_t dstsz);
+/* A copy of s that is valid UTF-8 text on one line (for names and messages
+ * from outside that are stored and shown, also as JSON): a byte that is not
+ * UTF-8 becomes U+FFFD, a control character '?'.  Caller frees. */
+char *bb_utf8_clean(const char *s);
 /* Strict decimal parsing: whole string, no spaces, range checked. 0 or BB_ERR_INPUT. */
 int bb_parse_i64(const char *s, int64_t *out);
 int bb_parse_double(const char *s, double *out);

@@ -16,6 +16,7 @@ bb_buf_init(struct bb_buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->full = false;
 }
 
 void
@@ -26,12 +27,14 @@ bb_buf_free(struct bb_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->full = false;
 }
 
 void
 bb_buf_reset(struct bb_buf *b)
 {
 	b->len = 0;
+	b->full = false;
 	if (b->data)
 		b->data[0] = '\0';
 }
@@ -39,8 +42,10 @@ bb_buf_reset(struct bb_buf *b)
 int
 bb_buf_append(struct bb_buf *b, const void *p, size_t n)
 {
-	if (n > b->max || b->len > b->max - n)
+	if (n > b->max || b->len > b->max - n) {
+		b->full = true;
 		return BB_ERR_LIMIT;
+	}
 	if (b->len + n + 1 > b->cap) {
 		size_t c = b->cap ? b->cap : 64;
 		while (c < b->len + n + 1)
@@ -120,6 +125,7 @@ bb_buf_take(struct bb_buf *b)
 	char *p = b->data ? b->data : bb_strdup("");
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->full = false;
 	return p;
 }
 

@@ -2,13 +2,16 @@
  * buf.h: a growing byte buffer with a maximum (after curl's dynbuf).
  *
  * Every buffer fed by outside bytes is given a cap at init; an append that
- * would pass it fails with BB_ERR_LIMIT and leaves the buffer as it was.
+ * would pass it fails with BB_ERR_LIMIT and leaves the buffer as it was,
+ * and `full` stays set until the next reset (so a writer that ignores
+ * each append's result can still tell its text was cut).
  * The data is always NUL-terminated, so text can be used as a C string.
  */
 #ifndef BB_BUF_H
 #define BB_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -17,6 +20,7 @@ struct bb_buf {
 	size_t len;
 	size_t cap;
 	size_t max;	/* largest len allowed */
+	bool full;	/* an append was refused (the cap) since init or reset */
 };
 
 #define BB_BUF_NOMAX ((size_t)-1 / 2)

@@ -74,4 +74,38 @@ test_not_a_database() {
 	same junk.db junk.orig
 }
 
+# An empty --db is a mistake, not ./backbone.db; a global flag takes no
+# value (--json=no printed JSON).
+test_empty_db_and_flag_values_refused() {
+	run 0 bb init
+	run 2 bb --db= status
+	contains err "backbone: --db needs a PATH"
+	run 2 bb status --db ''
+	contains err "backbone: --db needs a PATH"
+	run 2 bb status --json=no
+	contains err "backbone: --json takes no value"
+	run 2 bb --quiet=yes status
+	contains err "backbone: --quiet takes no value"
+	eq "$(cat out)" ""
+}
+
+# Several processes creating one database at once: each migration is
+# applied once, whoever gets there first; the others find it applied.  One
+# init wins, the rest say the initiative exists; none fails internally.
+test_concurrent_first_open() {
+	local i codes
+	for round in 1 2; do
+		rm -f c.db c.db-wal c.db-shm
+		for i in 1 2 3 4 5 6; do
+			( rc=0; bb --db c.db init --name X >"o$i" 2>"e$i" || rc=$?; echo $rc >"rc$i" ) &
+		done
+		wait
+		for i in 1 2 3 4 5 6; do sanitizer_clean "e$i"; done
+		codes=$(cat rc1 rc2 rc3 rc4 rc5 rc6 | sort | tr '\n' ' ')
+		eq "$codes" "0 1 1 1 1 1 " "exit codes of six concurrent inits"
+		eq "$(sqlite3 c.db 'SELECT count(*) = max(version) FROM schema_migration')" 1 \
+		    "each migration recorded once"
+	done
+}
+
 run_tests

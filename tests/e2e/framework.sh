@@ -300,6 +300,17 @@ test_apply_json() {
 	contains out '"applied": false'
 }
 
+# The name a version was applied from is kept as valid UTF-8 text, so
+# --json lists the version (it left it out).
+test_apply_odd_file_name() {
+	run 0 bb --db x.db init
+	cp "$FW/valid.yaml" $'v\xff.yaml'
+	run 0 bb --db x.db framework apply $'v\xff.yaml'
+	run 0 bb --db x.db framework versions --json
+	contains out '"version": 1'
+	contains out $'"file": "v\xef\xbf\xbd.yaml"'
+}
+
 test_going_back_is_a_new_version() {
 	run 0 bb --db x.db init
 	cp "$FW/valid.yaml" .
@@ -560,6 +571,8 @@ test_version_option_belongs_to_the_command() {
 	# has one, and the program's version otherwise.
 	run 0 bb --db x.db init
 	run 1 bb --db x.db framework show --version 3
+	contains err "framework version 3 does not exist"
+	run 1 bb --db x.db framework show --version=3
 	contains err "framework version 3 does not exist"
 	run 0 bb --db x.db status --version
 	contains out "backbone "

@@ -113,6 +113,27 @@ test_same_file_twice_stores_once() {
 	contains out '"outcome": "duplicate"'
 }
 
+# The same file sent by several processes at once: one stores it, the
+# others recognise it (not a store error), and it is stored once.
+test_same_file_at_once_stores_once() {
+	local i
+	setup
+	{ printf '%s\n' "$HDR"
+	  awk 'BEGIN { for (i = 0; i < 4000; i++)
+	    printf "%c%03d,Ana,Lopez,,,,2026-08-03,,,,,,\n", 65 + int(i / 1000), i % 1000 }'
+	} > p.csv
+	for i in 1 2 3 4; do
+		( rc=0; bb --db t.db submit --partner plain --dataset people \
+		    --period 2026-Q3 p.csv >"o$i" 2>"e$i" || rc=$?; echo $rc >"rc$i" ) &
+	done
+	wait
+	for i in 1 2 3 4; do sanitizer_clean "e$i"; done
+	eq "$(cat rc1 rc2 rc3 rc4 | tr '\n' ' ')" "0 0 0 0 " "exit codes"
+	eq "$(cat o1 o2 o3 o4 | grep -c '^already received: this exact file is submission 1 ')" 3 \
+	    "duplicates recognised"
+	eq "$(sqlite3 t.db 'SELECT count(*), sum(rows_accepted) FROM submission')" "1|4000"
+}
+
 test_correction_supersedes() {
 	setup
 	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > v1.csv
@@ -182,6 +203,27 @@ assert r["policy"] == "quarantine_rows" and r["format"] == "csv", r
 assert len(r["sha256"]) == 64 and r["problems"] == [], r
 PY
 	eq "$(record 1 | grep -o '"_missing":{[^}]*}')" '"_missing":{"birth_date":"1900-01-01","sex":"9"}'
+}
+
+# Names and messages are kept as valid UTF-8 text, so --json never loses
+# them: a file name with a byte that is not UTF-8, and a message cut at
+# its length limit inside a character.
+test_json_keeps_odd_names_and_long_messages() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > $'odd\xff\x01.csv'
+	run 0 bb --db t.db submit --json --partner plain --dataset people --period 2026-Q3 $'odd\xff\x01.csv'
+	contains out $'"file": "odd\xef\xbf\xbd?.csv"'
+	run 0 bb --db t.db submissions --json
+	contains out $'"file": "odd\xef\xbf\xbd?.csv"'
+	run 0 bb --db t.db submission show --json 1
+	contains out $'"file": "odd\xef\xbf\xbd?.csv"'
+	# "A" and 600 e-acutes: 1,024 bytes of message end inside a character.
+	printf '%s\nA%s,Ana,Lopez,,,,2026-08-03,,,,,,\n' "$HDR" "$(printf '\303\251%.0s' $(seq 600))" > long.csv
+	run 1 bb --db t.db preview --json --partner plain --dataset people --period 2026-Q4 long.csv
+	eq "$(python3 -c 'import json, sys
+for p in json.load(open("out"))["problems"]:
+    m = p["message"]
+    print(p["rule"], len(m.encode()), m[:3], m[-5:])')" 'pattern 1023 "Aé éé...' "the pattern problem's message"
 }
 
 test_aggregate_partner() {
@@ -254,6 +296,84 @@ test_hostile_cut_mid_upload() {
 	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > cut.csv
 	printf 'A002,"Bob is cut off here' >> cut.csv
 	hostile cut.csv "cut.csv"
+}
+
+# The reason a file is refused is listed even after the cap of listed
+# problems (10,000) was reached by its rows' problems.
+test_refusal_listed_past_the_problem_cap() {
+	setup
+	{ printf '%s\n' "$HDR"
+	  awk 'BEGIN { for (i = 0; i < 10001; i++) printf "bad%d,Ana,Lopez,,,,2026-08-03,,,,,,\n", i }'
+	  printf '%s\n' 'A001,Ana,Lopez,,,,2026-08-03,,,,,,'
+	  printf 'A002,"cut off'
+	} > cut.csv
+	dump before
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 cut.csv
+	contains out "problems: 10002 errors, 0 warnings"
+	contains out "  error   line 10004 file ends inside a quoted field that began at line 10004 (line 10004, column 14) [unterminated-quote]"
+	contains out "  (1 more not listed)"
+	dump after
+	same before after
+}
+
+# A row within the reader's caps whose cells take more than 64 MiB once
+# written as JSON (13 cells of 1 MiB of control characters, 6 bytes each):
+# it cannot be kept, so the file is refused saying which row, and nothing
+# (no JSON cut short) is stored, wherever the row stands.
+test_hostile_row_too_large_to_keep() {
+	setup
+	/usr/bin/python3 -c 'import sys
+cell = "\x01" * (1 << 20)
+big = ",".join([cell] * 13)
+ok = "A001,Ana,Lopez,,,,2026-08-03,,,,,,"
+for name, rows in (("first.csv", [big, ok]), ("second.csv", [ok, big])):
+    with open(name, "w") as f:
+        f.write(sys.argv[1] + "\n" + "\n".join(rows) + "\n")' "$HDR"
+	dump before
+	local cmd file n
+	for cmd in submit preview; do
+		for file in first.csv second.csv; do
+			n=2; [ "$file" = second.csv ] && n=3
+			run 1 bb --db t.db "$cmd" --partner plain --dataset people --period 2026-Q3 "$file"
+			contains out "  error   line $n    row $n is too large to keep: its values take more than 64 MiB written as JSON [row-too-large]"
+		done
+	done
+	dump after
+	same before after
+}
+
+# A pipe cannot be kept and read again: a clear refusal, not "empty file".
+test_hostile_pipe() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > p.csv
+	dump before
+	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 <(cat p.csv)
+	contains out "is not a regular file (a pipe or a device?): save it to a file and submit that [file]"
+	lacks out "empty file"
+	dump after
+	same before after
+}
+
+# A file still being written while it is read: what was hashed, kept and
+# read would differ, so nothing is stored.
+test_hostile_file_growing_while_read() {
+	setup
+	{ printf '%s\n' "$HDR"
+	  awk 'BEGIN { for (i = 0; i < 20000; i++)
+	    printf "%c%03d,Ana,Lopez,,,,2026-08-03,,,,,,\n", 65 + int(i / 1000), i % 1000 }'
+	} > grow.csv
+	dump before
+	( while [ ! -e stop ]; do echo 'Z999,Zed,Last,,,,2026-08-03,,,,,,' >> grow.csv; done ) &
+	local rc=0
+	bb --db t.db submit --partner plain --dataset people --period 2026-Q3 grow.csv >out 2>err || rc=$?
+	touch stop
+	wait
+	sanitizer_clean err
+	eq "$rc" 1 "exit code"
+	contains out "refused: plain / people / 2026-Q3: nothing stored"
+	contains out "grow.csv changed while it was being read (is it still being written?): send it again once it is complete [file]"
+	dump after
+	same before after
 }
 
 test_hostile_wide_header() {

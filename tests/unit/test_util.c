@@ -15,10 +15,18 @@ START_TEST(buf_respects_max)
 	struct bb_buf b;
 	bb_buf_init(&b, 8);
 	ck_assert_int_eq(bb_buf_puts(&b, "abcdefgh"), BB_OK);
+	ck_assert(!b.full);
 	ck_assert_int_eq(bb_buf_putc(&b, 'i'), BB_ERR_LIMIT);
-	/* A refused append leaves the buffer as it was. */
+	/* A refused append leaves the buffer as it was, and says so until
+	 * the next reset (also through the inline fast path). */
 	ck_assert_str_eq(bb_buf_str(&b), "abcdefgh");
 	ck_assert_uint_eq(b.len, 8);
+	ck_assert(b.full);
+	bb_buf_reset(&b);
+	ck_assert(!b.full);
+	bb_buf_add(&b, "abcdefghi", 9);
+	ck_assert(b.full);
+	ck_assert_uint_eq(b.len, 0);
 	bb_buf_free(&b);
 }
 END_TEST
@@ -74,6 +82,28 @@ START_TEST(format_double_trims)
 	ck_assert_str_eq(b, "0");
 	bb_format_double(b, sizeof(b), 2.0 / 3.0, 3);
 	ck_assert_str_eq(b, "0.667");
+}
+END_TEST
+
+/* Names and messages from outside, made valid one-line UTF-8 text. */
+static void
+check_clean(const char *in, const char *want)
+{
+	char *got = bb_utf8_clean(in);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+START_TEST(utf8_clean_replaces)
+{
+	check_clean("plain.csv", "plain.csv");
+	check_clean("caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac");
+	check_clean("a\xff" "b", "a\xef\xbf\xbd" "b");			/* not UTF-8 */
+	check_clean("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");	/* overlong '/' */
+	check_clean("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
+	check_clean("\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd");	/* cut short */
+	check_clean("a\nb\tc\x7f\xc2\x85", "a?b?c??");		/* controls, C1 too */
+	check_clean("", "");
 }
 END_TEST
 
@@ -136,6 +166,7 @@ suite_util(void)
 	tcase_add_test(tc, parse_i64_strict);
 	tcase_add_test(tc, parse_double_strict);
 	tcase_add_test(tc, format_double_trims);
+	tcase_add_test(tc, utf8_clean_replaces);
 	tcase_add_test(tc, findings_format_and_sort);
 	tcase_add_test(tc, findings_cap);
 	tcase_add_test(tc, sha256_known_answer);
