@@ -212,6 +212,34 @@ test_review_accept_survives_later_runs() {
 	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14, 16)' | tr '\n' ' ')" "7 12 12 "
 }
 
+# Found in review (2026-11): a pair accepted then rejected was replayed
+# decision by decision on every later run (merged again by the old
+# "same", split again by the "not same"), so each later submission or
+# decision renamed the rejected record's participant and logged a false
+# merge.  Only each pair's latest decision is in effect.
+test_reversed_decision_renames_nothing_later() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	run 0 bb --db t.db review accept 1
+	run 0 bb --db t.db review reject 1
+	contains out "  split      participant 7: participant 11 created"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14)' | tr '\n' ' ')" "7 11 "
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_event')" 2
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC30,Omar,Said,09.09.2015,30008,06.10.2026,1\n' > c2.csv
+	submit club sessions 2026-10 c2.csv
+	contains out "linkage: 1 record linked, 0 to known participants, 1 new participant"
+	lacks out "merged"
+	lacks out "moved"
+	run 0 bb --db t.db review reject 1:8
+	contains out "  split      participant 1: participant 13 created"
+	lacks out "merged"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14)' | tr '\n' ' ')" "7 11 "
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_event')" 3
+	eq "$(sqlite3 t.db 'SELECT id || ":" || merged_into FROM participant WHERE merged_into IS NOT NULL')" "10:7"
+}
+
 test_unlink_splits_and_stays_split() {
 	setup
 	files
