@@ -442,6 +442,27 @@ test_explain_and_show_json() {
 	contains err "there is no pair 7 in the review queue"
 }
 
+# Found in review (2026-11): --by and --note took any bytes; a decision
+# whose note was not UTF-8 was kept, and vanished from every --json output
+# (jansson refuses such strings).  They are now refused, nothing kept.
+test_decision_text_must_be_utf8() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	run 2 bb --db t.db review reject 1:8 --note "$(printf 'cousins\303')"
+	contains err "--note"
+	contains err "UTF-8"
+	run 2 bb --db t.db review reject 1:8 --by "$(printf '\377')"
+	contains err "--by"
+	run 2 bb --db t.db review accept 1 --by "$(printf 'a\tb')"
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_decision')" 0
+	run 0 bb --db t.db review reject 1:8 --by "Zoë" --note "cousins, not one child"
+	run 0 bb --db t.db --json participant show 1
+	contains out '"by": "Zoë",'
+	contains out '"note": "cousins, not one child"'
+}
+
 # Linkage on arrival against the truth: the demo's partners (plain and
 # encoded) send the same synthetic people, each spelled as that partner
 # would, and truth.csv says who each row is.  Pairwise, over the records:
