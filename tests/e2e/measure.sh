@@ -215,6 +215,36 @@ print(len(t['records']), sum(1 for r in t['records'] if r['part'] == 'numerator'
 	contains err "trace needs --period P"
 }
 
+# Found in review (2026-11): an --as-of submission that does not exist was
+# taken as "now" (the report said "data as of submission 99"), and trace
+# of an unknown partner printed "0 records", exit 0; trace also printed
+# its header before refusing.  Each now names what does not exist, exit 1.
+test_ids_that_do_not_exist_are_refused() {
+	setup
+	run 1 bb report --as-of 99
+	contains err "there is no submission 99"
+	eq "$(wc -c < out)" 0 "report output"
+	run 1 bb report --compare 99 4
+	contains err "there is no submission 99"
+	run 1 bb report --compare 4 v1@99
+	contains err "there is no submission 99"
+	run 1 bb trace enrolled --period 2026-Q1 --as-of 99
+	contains err "there is no submission 99"
+	run 1 bb trace enrolled --period 2026-Q1 --partner nowhere
+	contains err "there is no partner 'nowhere'"
+	eq "$(wc -c < out)" 0 "trace output"
+	run 1 bb trace nothing --period 2026-Q1
+	eq "$(wc -c < out)" 0 "trace output"
+	run 1 bb export --role partner --partner nowhere --out dp
+	contains err "there is no partner 'nowhere'"
+	[ ! -e dp ] || fail "export wrote for a partner that does not exist"
+	# What does exist still works (the last submission is 4).
+	run 0 bb report --as-of 4 --period 2026-Q1
+	contains out "data as of submission 4, received"
+	run 0 bb trace enrolled --period 2026-Q1 --partner east --as-of 1
+	contains out "enrolled 2026-Q1 partner east"
+}
+
 test_export_is_a_frictionless_data_package() {
 	setup
 	run 0 bb export --format datapackage --out dp
