@@ -268,6 +268,23 @@ EOF
 	lacks pub/datapackage.json "records-"
 }
 
+# Found in review (2026-11): a public (or partner) package written into a
+# directory that held a backbone export kept its records/ beside the new
+# descriptor, so the directory meant for outside carried every canonical
+# record.  It is refused, and the directory left as it was.
+test_public_export_never_sits_beside_records() {
+	setup
+	run 0 bb export --out dp
+	[ -f dp/records/enrollments.csv ] || fail "no records in the backbone export"
+	cp dp/datapackage.json before.json
+	run 1 bb export --out dp --role public
+	contains err "dp/records"
+	same dp/datapackage.json before.json
+	run 1 bb export --out dp --role partner --partner east
+	run 0 bb export --out dp
+	same dp/datapackage.json before.json
+}
+
 test_compare_explains_a_correction() {
 	setup
 	printf 'sid,birth_date,sex,grade,entry_date,exit_date,days_to_place\nW1,2019-01-01,F,1,2026-01-15,,\nW2,2018-06-01,M,2,2026-02-15,2026-03-01,5\n' > west2.csv
