@@ -240,6 +240,25 @@ test_reversed_decision_renames_nothing_later() {
 	eq "$(sqlite3 t.db 'SELECT id || ":" || merged_into FROM participant WHERE merged_into IS NOT NULL')" "10:7"
 }
 
+# Found in review (2026-11): a child with more session rows than the block
+# cap (400) became one participant per row, and every collective count
+# counted them that many times.
+test_a_person_with_many_rows_is_one_participant() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	/usr/bin/python3 -c "
+print('Member,First,Last,DOB,Zip,Date,Hours')
+for i in range(450):
+    print('C1,Bill,Harrington,12.04.2015,30001,%02d.10.2026,1' % (i % 28 + 1))" > many.csv
+	submit club sessions 2026-10 many.csv
+	contains out "linkage: 450 records linked, 450 to known participants, 0 new participants"
+	eq "$(sqlite3 t.db 'SELECT DISTINCT participant_id FROM record_participant WHERE record_id > 14')" 1
+	run 0 bb --db t.db participants
+	contains out "10 participants, 464 records"
+}
+
 test_unlink_splits_and_stays_split() {
 	setup
 	files
