@@ -687,6 +687,8 @@ pending_cb(const struct bb_record *rec, void *arg)
 	a = add_rec(R, rec->id, 0, true);
 	a->active = true;
 	a->source = source_of(pa->id);
+	if (rec->submission_id != R->submission)
+		R->out->earlier++;
 	for (int role = 1; role < BB_ID__COUNT; role++)
 		a->val[role] = put_text(R, bb_buf_str(&P->role[role]));
 	if (ds->period_field) {

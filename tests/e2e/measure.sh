@@ -285,6 +285,31 @@ test_public_export_never_sits_beside_records() {
 	same dp/datapackage.json before.json
 }
 
+# Found in review (2026-11): when linkage failed after intake stored a file
+# (here a trigger stands in for a full disk), the next submission linked
+# the records left over, but only its own slices of the maintained values
+# were refreshed: the report kept saying "3 records not linked" where a
+# computation from scratch said they were.  Linking records an earlier run
+# left now recomputes the values, as a merge does.
+test_values_follow_records_linked_late() {
+	run 0 bb init
+	run 0 bb framework apply "$M/framework.yaml"
+	run 0 bb submit --partner east --dataset enrollments --period 2026-Q1 --name east.csv "$M/east-enrollments.csv"
+	sqlite3 backbone.db "CREATE TRIGGER full_disk BEFORE INSERT ON link_identity BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+	run 3 bb submit --partner west --dataset enrollments --period 2026-Q1 --name west.csv "$M/west-enrollments.csv"
+	contains err "stored, but linkage failed"
+	eq "$(sqlite3 backbone.db 'SELECT count(*) FROM record WHERE submission_id = 2')" 3
+	eq "$(sqlite3 backbone.db 'SELECT count(*) FROM record_participant WHERE record_id IN (SELECT id FROM record WHERE submission_id = 2)')" 0
+	sqlite3 backbone.db "DROP TRIGGER full_disk"
+	run 0 bb submit --partner east --dataset assessments --period 2026-Q1 --name tests.csv "$M/east-assessments.csv"
+	contains out "linkage: 9 records linked"
+	run 0 bb report --period 2026-Q1 --format csv
+	cp out maintained.csv
+	lacks maintained.csv "not linked"
+	run 0 bb report --period 2026-Q1 --format csv --from-scratch
+	same maintained.csv out
+}
+
 test_compare_explains_a_correction() {
 	setup
 	printf 'sid,birth_date,sex,grade,entry_date,exit_date,days_to_place\nW1,2019-01-01,F,1,2026-01-15,,\nW2,2018-06-01,M,2,2026-02-15,2026-03-01,5\n' > west2.csv
