@@ -282,14 +282,25 @@ decide(struct bb_ctx *ctx, bool same)
 		return rc;
 	bb_link_receipt_init(&rec);
 	memset(&d, 0, sizeof(d));
+	/* The decision and the queued pair's closing are kept together. */
+	if ((rc = bb_store_begin(ctx->store)) != BB_OK) {
+		bb_link_receipt_clear(&rec);
+		return bb_ctx_fail(ctx, rc, "cannot begin: %s",
+		    bb_store_errmsg(ctx->store));
+	}
 	rc = bb_link_decide(ctx->store, f.a, f.b, same, by ? by : "cli",
 	    bb_ctx_opt(ctx, "note"), &rec, &d);
 	if (rc == BB_OK && f.got &&
 	    (rc = bb_store_review_close(ctx->store, f.id, same, rec.decision_id)) != BB_OK)
-		rc = bb_ctx_fail(ctx, rc, "decided, but the review queue could not be "
-		    "updated: %s", bb_store_errmsg(ctx->store));
+		rc = bb_ctx_fail(ctx, rc, "the review queue could not be updated, so "
+		    "nothing was decided: %s", bb_store_errmsg(ctx->store));
 	else if (rc != BB_OK)
 		rc = link_fail(ctx, rc, &d);
+	if (rc == BB_OK && (rc = bb_store_commit(ctx->store)) != BB_OK)
+		rc = bb_ctx_fail(ctx, rc, "cannot keep the decision: %s",
+		    bb_store_errmsg(ctx->store));
+	if (rc != BB_OK)
+		bb_store_rollback(ctx->store);
 	size_t figures = 0;
 	if (rc == BB_OK)
 		rc = recompute_values(ctx, &rec, &figures);

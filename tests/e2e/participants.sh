@@ -259,6 +259,28 @@ for i in range(450):
 	contains out "10 participants, 464 records"
 }
 
+# Found in review (2026-11): review accept kept the decision and merged
+# the participants in one transaction, then closed the queued pair in
+# another; a failure between (a trigger stands in for a full disk) left
+# the decision made and the pair open.  Both are now one transaction.
+test_a_decision_and_its_pair_close_together() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	sqlite3 t.db "CREATE TRIGGER full_disk BEFORE UPDATE ON review_queue BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+	run 1 bb --db t.db review accept 1
+	contains err "disk full"
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_decision')" 0
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_event')" 0
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id = 14')" 10
+	eq "$(sqlite3 t.db 'SELECT status FROM review_queue')" open
+	sqlite3 t.db "DROP TRIGGER full_disk"
+	run 0 bb --db t.db review accept 1
+	contains out "pair 1 accepted: records 7 and 14 are one person (decision 1)"
+	eq "$(sqlite3 t.db 'SELECT status, decision_id FROM review_queue')" "accepted|1"
+}
+
 test_unlink_splits_and_stays_split() {
 	setup
 	files
