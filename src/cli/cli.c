@@ -561,7 +561,11 @@ out:
 	free(ctx.opts);
 	free(words);
 	free(pos);
-	if (fflush(stdout) != 0 && rc == BB_EXIT_OK)
+	/* A write refused on the way (a full disk) leaves the error flag set
+	 * even when the last flush has nothing left to write. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == BB_EXIT_OK) {
+		fprintf(stderr, "backbone: cannot write to standard output\n");
 		rc = BB_EXIT_INTERNAL;
+	}
 	return rc;
 }

@@ -691,11 +691,15 @@ run_encode(struct bb_ctx *ctx)
 	}
 	fwrite(out.data ? out.data : "", 1, out.len, f);
 	if (outpath) {
+		/* A write refused on the way (a full disk) sets the error flag
+		 * even when the close has nothing left to write; errno is
+		 * still the refusal's then. */
+		bool written = !ferror(f);
 		bool closed = fclose(f) == 0;
 		f = NULL;
-		if (!closed || rename(tmp, outpath) != 0) {
-			rc = bb_ctx_fail(ctx, BB_ERR_IO, "%s: %s", outpath,
-			    strerror(errno));
+		if (!written || !closed || rename(tmp, outpath) != 0) {
+			rc = bb_ctx_fail(ctx, BB_ERR_IO, "%s: cannot write: %s",
+			    outpath, strerror(errno));
 			unlink(tmp);
 			goto out;
 		}

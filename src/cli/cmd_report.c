@@ -115,6 +115,28 @@ opt_i64(struct bb_ctx *ctx, const char *name, int64_t *out)
 	return BB_OK;
 }
 
+/* A submission named by --as-of (or a --compare run) must exist: 0, or
+ * BB_ERR_NOTFOUND with the failure set.  0 stands for "now". */
+static int
+known_submission(struct bb_ctx *ctx, int64_t id)
+{
+	struct bb_submission sub;
+	int rc;
+
+	if (id == 0)
+		return BB_OK;
+	memset(&sub, 0, sizeof(sub));
+	rc = bb_store_submission_get(ctx->store, id, &sub);
+	bb_submission_clear(&sub);
+	if (rc == BB_ERR_NOTFOUND)
+		return bb_ctx_fail(ctx, rc, "there is no submission %lld ('backbone "
+		    "submissions' lists them)", (long long)id);
+	if (rc != BB_OK)
+		return bb_ctx_fail(ctx, rc, "cannot read submission %lld: %s",
+		    (long long)id, bb_store_errmsg(ctx->store));
+	return BB_OK;
+}
+
 /* --- report ------------------------------------------------------------------ */
 
 static const struct bb_opt_spec report_opts[] = {
@@ -288,6 +310,9 @@ run_compare(struct bb_ctx *ctx)
 	memset(&pb, 0, sizeof(pb));
 	parse_point(bb_ctx_opt(ctx, "compare"), &va, &pa.as_of);
 	parse_point(ctx->argv[0], &vb, &pb.as_of);
+	if ((rc = known_submission(ctx, pa.as_of)) != BB_OK ||
+	    (rc = known_submission(ctx, pb.as_of)) != BB_OK)
+		return rc;
 	if ((rc = bb_cli_framework(ctx, va, &fa, &pa.fw_version)) != BB_OK ||
 	    (rc = bb_cli_framework(ctx, vb, &fb, &pb.fw_version)) != BB_OK)
 		goto out;
@@ -346,7 +371,8 @@ run_report(struct bb_ctx *ctx)
 		o.partner = NULL;
 	}
 	if ((rc = opt_i64(ctx, "as-of", &o.as_of)) != BB_OK ||
-	    (rc = opt_i64(ctx, "framework-version", &version)) != BB_OK)
+	    (rc = opt_i64(ctx, "framework-version", &version)) != BB_OK ||
+	    (rc = known_submission(ctx, o.as_of)) != BB_OK)
 		return rc;
 	if (strcmp(fmt, "xlsx") == 0 && out == NULL)
 		return bb_ctx_fail(ctx, BB_ERR_USAGE, "--format xlsx needs --out FILE");
@@ -421,10 +447,27 @@ static const struct bb_opt_spec trace_opts[] = {
 
 struct trace_arg {
 	struct bb_ctx *ctx;
+	const struct bb_trace_query *q;
 	json_t *arr;
 	size_t n, people;
 	int64_t last_participant;
+	bool headed;
 };
+
+/* The figure traced, once, before its first row (or its "0 records"):
+ * nothing is printed for a query that is refused. */
+static void
+trace_header(struct trace_arg *a)
+{
+	const struct bb_trace_query *q = a->q;
+
+	if (a->headed || a->ctx->json)
+		return;
+	a->headed = true;
+	fprintf(a->ctx->out, "%s %s%s%s%s%s\n", q->indicator, q->period,
+	    q->partner ? " partner " : " all partners", q->partner ? q->partner : "",
+	    q->cell ? " " : "", q->cell ? q->cell : "");
+}
 
 static int
 trace_cb(const struct bb_trace_row *t, void *arg)
@@ -449,6 +492,7 @@ trace_cb(const struct bb_trace_row *t, void *arg)
 		json_array_append_new(a->arr, r);
 		return BB_OK;
 	}
+	trace_header(a);
 	if (a->n == 1)
 		fprintf(o, "%-11s %8s  %-12s %-16s %5s  %-24s %6s  %-11s %3s  %s\n", "part",
 		    "record", "partner", "dataset", "sub", "file", "row", "participant",
@@ -481,25 +525,30 @@ run_trace(struct bb_ctx *ctx)
 	q.cell = bb_ctx_opt(ctx, "cell");
 	if (q.period == NULL)
 		return bb_ctx_fail(ctx, BB_ERR_USAGE, "trace needs --period P");
-	if ((rc = opt_i64(ctx, "as-of", &q.as_of)) != BB_OK)
+	if ((rc = opt_i64(ctx, "as-of", &q.as_of)) != BB_OK ||
+	    (rc = known_submission(ctx, q.as_of)) != BB_OK)
 		return rc;
 	if ((rc = bb_cli_framework(ctx, 0, &fw, &version)) != BB_OK)
 		return rc;
+	if (q.partner && bb_fw_partner(fw, q.partner) == NULL) {
+		bb_framework_free(fw);
+		return bb_ctx_fail(ctx, BB_ERR_NOTFOUND, "there is no partner '%s'",
+		    q.partner);
+	}
 	memset(&a, 0, sizeof(a));
 	a.ctx = ctx;
+	a.q = &q;
 	a.arr = json_array();
-	if (!ctx->json)
-		fprintf(ctx->out, "%s %s%s%s%s%s\n", q.indicator, q.period,
-		    q.partner ? " partner " : " all partners", q.partner ? q.partner : "",
-		    q.cell ? " " : "", q.cell ? q.cell : "");
 	rc = bb_measure_trace(ctx->store, fw, &q, trace_cb, &a, &ctx->diag);
 	if (rc == BB_OK && ctx->json) {
 		bb_ctx_emit_json(ctx, json_pack("{s:s, s:s, s:s?, s:s?, s:I, s:o}",
 		    "indicator", q.indicator, "period", q.period, "partner", q.partner,
 		    "cell", q.cell, "framework_version", (json_int_t)version, "records", a.arr));
 		a.arr = NULL;
-	} else if (rc == BB_OK)
+	} else if (rc == BB_OK) {
+		trace_header(&a);
 		fprintf(ctx->out, "%zu record%s\n", a.n, a.n == 1 ? "" : "s");
+	}
 	json_decref(a.arr);
 	bb_framework_free(fw);
 	return rc;
@@ -558,6 +607,11 @@ run_export(struct bb_ctx *ctx)
 		return bb_ctx_fail(ctx, BB_ERR_USAGE, "--role partner needs --partner ID");
 	if ((rc = bb_cli_framework(ctx, 0, &fw, &o.fw_version)) != BB_OK)
 		return rc;
+	if (o.viewer && bb_fw_partner(fw, o.viewer) == NULL) {
+		bb_framework_free(fw);
+		return bb_ctx_fail(ctx, BB_ERR_NOTFOUND, "there is no partner '%s'",
+		    o.viewer);
+	}
 	rc = bb_measure_export_datapackage(ctx->store, fw, &o, &ctx->diag);
 	if (rc == BB_OK && ctx->json)
 		bb_ctx_emit_json(ctx, json_pack("{s:s, s:s, s:b}", "directory", o.dir,

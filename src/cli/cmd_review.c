@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 static double
 round_to(double v, double k)
@@ -281,14 +282,25 @@ decide(struct bb_ctx *ctx, bool same)
 		return rc;
 	bb_link_receipt_init(&rec);
 	memset(&d, 0, sizeof(d));
+	/* The decision and the queued pair's closing are kept together. */
+	if ((rc = bb_store_begin(ctx->store)) != BB_OK) {
+		bb_link_receipt_clear(&rec);
+		return bb_ctx_fail(ctx, rc, "cannot begin: %s",
+		    bb_store_errmsg(ctx->store));
+	}
 	rc = bb_link_decide(ctx->store, f.a, f.b, same, by ? by : "cli",
 	    bb_ctx_opt(ctx, "note"), &rec, &d);
 	if (rc == BB_OK && f.got &&
 	    (rc = bb_store_review_close(ctx->store, f.id, same, rec.decision_id)) != BB_OK)
-		rc = bb_ctx_fail(ctx, rc, "decided, but the review queue could not be "
-		    "updated: %s", bb_store_errmsg(ctx->store));
+		rc = bb_ctx_fail(ctx, rc, "the review queue could not be updated, so "
+		    "nothing was decided: %s", bb_store_errmsg(ctx->store));
 	else if (rc != BB_OK)
 		rc = link_fail(ctx, rc, &d);
+	if (rc == BB_OK && (rc = bb_store_commit(ctx->store)) != BB_OK)
+		rc = bb_ctx_fail(ctx, rc, "cannot keep the decision: %s",
+		    bb_store_errmsg(ctx->store));
+	if (rc != BB_OK)
+		bb_store_rollback(ctx->store);
 	size_t figures = 0;
 	if (rc == BB_OK)
 		rc = recompute_values(ctx, &rec, &figures);
@@ -333,9 +345,46 @@ run_review_reject(struct bb_ctx *ctx)
 	return decide(ctx, false);
 }
 
+/* Text kept with a decision and shown again (JSON too): UTF-8 without
+ * control characters, at most `max` bytes. */
+static int
+valid_text(const char *v, size_t max, const char *too_long, const char **why)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)v;
+	size_t n = strlen(v);
+
+	if (n > max) {
+		*why = too_long;
+		return BB_ERR_USAGE;
+	}
+	while (n > 0) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t l = utf8proc_iterate(p, (utf8proc_ssize_t)n, &c);
+		if (l <= 0 || c < 0x20 || c == 0x7f) {
+			*why = "must be UTF-8 text without control characters";
+			return BB_ERR_USAGE;
+		}
+		p += l;
+		n -= (size_t)l;
+	}
+	return BB_OK;
+}
+
+static int
+valid_by(const char *v, const char **why)
+{
+	return valid_text(v, 63, "must be at most 63 bytes", why);
+}
+
+static int
+valid_note(const char *v, const char **why)
+{
+	return valid_text(v, 1000, "must be at most 1000 bytes", why);
+}
+
 static const struct bb_opt_spec decide_opts[] = {
-	{ "by", BB_OPT_VALUE, "NAME", "who decided (default: cli)", NULL },
-	{ "note", BB_OPT_VALUE, "TEXT", "why, kept with the decision", NULL },
+	{ "by", BB_OPT_VALUE, "NAME", "who decided (default: cli)", valid_by },
+	{ "note", BB_OPT_VALUE, "TEXT", "why, kept with the decision", valid_note },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 

@@ -6,15 +6,16 @@
  * review queue, the model).
  *
  * One run: open (the state: model, next id, key), restore (each linked
- * record's identity values with its participant, then every decision, in
- * the order made), then the work of the call (add records / decide /
- * train), then the Dice pass for encoded records, then sync: every record
- * whose participant differs from what the store holds is written, merges
- * move every record of the absorbed participant (also superseded ones, so
- * record_participant always names the survivor), and events keep the
- * evidence.  Participant ids come from the index (lower id survives a
- * merge; new clusters numbered in the order of their earliest record), so
- * the same submissions in the same order give the same ids.
+ * record's identity values with its participant, then the decisions in
+ * effect: each pair's latest, in the order made), then the work of the
+ * call (add records / decide / train), then the Dice pass for encoded
+ * records, then sync: every record whose participant differs from what
+ * the store holds is written, merges move every record of the absorbed
+ * participant (also superseded ones, so record_participant always names
+ * the survivor), and events keep the evidence.  Participant ids come
+ * from the index (lower id survives a merge; new clusters numbered in the
+ * order of their earliest record), so the same submissions in the same
+ * order give the same ids.
  *
  * Encoded records (from partners with sharing: encodings) are in the index
  * too, with the identity values they send in clear (local id, sex,
@@ -412,19 +413,72 @@ notsame_put(struct run *R, int64_t a, int64_t b, bool on)
 	}
 }
 
+/* The decisions as stored, oldest first. */
+struct decs {
+	struct bb_link_decision_row *v;
+	size_t n, cap;
+};
+
 static int
 decision_cb(const struct bb_link_decision_row *dr, void *arg)
 {
-	struct run *R = arg;
-	int64_t a = place_of(R, dr->record_a), b = place_of(R, dr->record_b);
+	struct decs *D = arg;
 
-	notsame_put(R, dr->record_a, dr->record_b, !dr->same);
-	if (a < 0 || b < 0)
-		return BB_OK;
-	/* Decisions were checked when made; one that no longer fits (its
-	 * records changed since) is kept but cannot apply. */
-	(void)bb_link_index_decide(R->ix, (size_t)a, (size_t)b, dr->same, &R->rep);
+	D->v = bb_grow(D->v, &D->cap, D->n + 1, sizeof(*D->v));
+	D->v[D->n] = *dr;
+	D->v[D->n].decided_by = D->v[D->n].at = D->v[D->n].note = NULL;
+	D->n++;
 	return BB_OK;
+}
+
+/* By pair, then newest first. */
+static int
+dec_cmp(const void *x, const void *y)
+{
+	const struct bb_link_decision_row *p = *(const struct
+	    bb_link_decision_row *const *)x;
+	const struct bb_link_decision_row *q = *(const struct
+	    bb_link_decision_row *const *)y;
+	if (p->record_a != q->record_a)
+		return p->record_a < q->record_a ? -1 : 1;
+	if (p->record_b != q->record_b)
+		return p->record_b < q->record_b ? -1 : 1;
+	return (p->id < q->id) - (p->id > q->id);
+}
+
+/* Apply the decisions in effect: each pair's latest, in the order made.
+ * An earlier decision on a pair was replaced by the later one; replaying
+ * it too would merge and split again what the store already holds apart
+ * (renaming a participant on every run). */
+static void
+apply_decisions(struct run *R, struct decs *D)
+{
+	struct bb_link_decision_row **by = bb_malloc((D->n ? D->n : 1) *
+	    sizeof(*by));
+
+	for (size_t k = 0; k < D->n; k++)
+		by[k] = &D->v[k];
+	qsort(by, D->n, sizeof(*by), dec_cmp);
+	for (size_t k = 1; k < D->n; k++)
+		if (by[k]->record_a == by[k - 1]->record_a &&
+		    by[k]->record_b == by[k - 1]->record_b)
+			by[k]->id = 0;	/* replaced by a later one */
+	free(by);
+	for (size_t k = 0; k < D->n; k++) {
+		const struct bb_link_decision_row *dr = &D->v[k];
+		int64_t a, b;
+		if (dr->id == 0)
+			continue;
+		notsame_put(R, dr->record_a, dr->record_b, !dr->same);
+		a = place_of(R, dr->record_a);
+		b = place_of(R, dr->record_b);
+		if (a < 0 || b < 0)
+			continue;
+		/* Decisions were checked when made; one that no longer fits
+		 * (its records changed since) is kept but cannot apply. */
+		(void)bb_link_index_decide(R->ix, (size_t)a, (size_t)b, dr->same,
+		    &R->rep);
+	}
 }
 
 /* Restore every linked, active record (and the `extra` records, active or
@@ -433,6 +487,7 @@ static int
 run_restore(struct run *R, const int64_t *extra, size_t nextra)
 {
 	struct bb_link_input *in;
+	struct decs D = { NULL, 0, 0 };
 	int64_t *ids;
 	int rc;
 
@@ -459,7 +514,11 @@ run_restore(struct run *R, const int64_t *extra, size_t nextra)
 	bb_link_index_set_next_id(R->ix, R->st.next_participant);
 	R->first_new = bb_link_index_next_id(R->ix);
 	R->next_id = R->first_new;
-	if ((rc = bb_store_link_decision_each(R->s, 0, decision_cb, R)) != BB_OK)
+	rc = bb_store_link_decision_each(R->s, 0, decision_cb, &D);
+	if (rc == BB_OK)
+		apply_decisions(R, &D);
+	free(D.v);
+	if (rc != BB_OK)
 		return store_fail(R, rc, "cannot read the decisions");
 	return BB_OK;
 }
@@ -628,6 +687,8 @@ pending_cb(const struct bb_record *rec, void *arg)
 	a = add_rec(R, rec->id, 0, true);
 	a->active = true;
 	a->source = source_of(pa->id);
+	if (rec->submission_id != R->submission)
+		R->out->earlier++;
 	for (int role = 1; role < BB_ID__COUNT; role++)
 		a->val[role] = put_text(R, bb_buf_str(&P->role[role]));
 	if (ds->period_field) {

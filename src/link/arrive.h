@@ -76,6 +76,8 @@ struct bb_link_receipt {
 	bool ran;		/* there was something to link or decide */
 	uint64_t records;	/* records linked by this call */
 	uint64_t encoded;	/* of which sent as encodings */
+	uint64_t earlier;	/* of which stored by other submissions (left
+				   unlinked by a run that failed) */
 	uint64_t skipped;	/* records not linked (their dataset has no
 				   identity fields, or is not in the framework) */
 	uint64_t joined;	/* linked to a participant known before */

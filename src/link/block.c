@@ -15,8 +15,11 @@
  * block_cap) is not compared whole: its records are also filed under a
  * refined key that adds one more component (the rule's fallback), and the
  * refined blocks are compared instead; a record missing that component, or
- * in a refined block still over the cap, is skipped for that rule (counted
- * in stats.oversized_blocks).
+ * in a refined block still over the cap, is compared under that rule only
+ * with the WINDOW records filed just before it in its block (counted in
+ * stats.oversized_blocks): so one person's many rows (a child's daily
+ * sessions, all alike) still link, each to the rows before it, and the
+ * work stays linear in the block's size.
  *
  * Candidate generation runs on worker threads over chunks of records; each
  * chunk writes its own pair array and the arrays are joined in chunk order,
@@ -32,6 +35,7 @@
 #include <string.h>
 
 #define NONE UINT32_MAX
+#define WINDOW 4	/* neighbours compared in a block over the cap */
 
 enum comp {
 	C_NONE, C_GIVEN_PHON, C_FAMILY_PHON, C_BIRTH_YEAR, C_BIRTH_DATE,
@@ -331,7 +335,39 @@ block_of(const struct bb_link_index *ix, unsigned r, uint32_t rec,
 	return true;
 }
 
-/* Was the pair (a, b) already compared under rule r? */
+/* For rec in a block over the cap under rule r (block_of false, the rule
+ * applying): the records filed before it in its list (the refined block
+ * when rec has the fallback component, else the base block), oldest last. */
+static void
+window_of(const struct bb_link_index *ix, unsigned r, uint32_t rec,
+    uint32_t *first, const uint32_t **next)
+{
+	const struct brule *b = &ix->rules[r];
+	uint64_t k = ix->keys[(size_t)rec * LX_NRULES + r];
+	if (refine_key(ix, r, rec, k) != 0) {
+		*first = b->rnext[rec];
+		*next = b->rnext;
+	} else {
+		*first = b->next[rec];
+		*next = b->next;
+	}
+}
+
+/* Is a (< b) among the WINDOW records before b in its oversized list? */
+static bool
+in_window(const struct bb_link_index *ix, unsigned r, uint32_t a, uint32_t b)
+{
+	const uint32_t *next;
+	uint32_t x;
+	window_of(ix, r, b, &x, &next);
+	for (unsigned w = 0; w < WINDOW && x != NONE; w++, x = next[x])
+		if (x == a)
+			return true;
+	return false;
+}
+
+/* Was the pair (a, b), a < b, already compared under rule r (in a block
+ * within the cap, or in b's window of an oversized one)? */
 static bool
 covered(const struct bb_link_index *ix, unsigned r, uint32_t a, uint32_t b)
 {
@@ -343,11 +379,11 @@ covered(const struct bb_link_index *ix, unsigned r, uint32_t a, uint32_t b)
 	e = bt_find(&br->base, k);
 	if (e->count <= ix->cfg.block_cap)
 		return true;
-	uint64_t ra = refine_key(ix, r, a, k);
-	if (ra == 0 || ra != refine_key(ix, r, b, k))
-		return false;
-	e = bt_find(&br->refined, ra);
-	return e != NULL && e->count <= ix->cfg.block_cap;
+	uint64_t rb = refine_key(ix, r, b, k);
+	if (rb != 0 && (e = bt_find(&br->refined, rb)) != NULL &&
+	    e->count <= ix->cfg.block_cap)
+		return refine_key(ix, r, a, k) == rb;
+	return in_window(ix, r, a, b);
 }
 
 struct chunk {
@@ -373,16 +409,19 @@ gen_chunk(const struct bb_link_index *ix, size_t from, size_t to,
 		for (unsigned r = 0; r < LX_NRULES; r++) {
 			uint32_t head;
 			const uint32_t *next;
+			unsigned left = UINT32_MAX;
 			if (ix->keys[(size_t)b * LX_NRULES + r] == 0)
 				continue;
 			if (!block_of(ix, r, b, &head, &next)) {
 				c->oversized++;
-				continue;
+				window_of(ix, r, b, &head, &next);
+				left = WINDOW;
 			}
-			for (uint32_t a = head; a != NONE; a = next[a]) {
+			for (uint32_t a = head; a != NONE && left > 0; a = next[a]) {
 				unsigned q;
 				if (a >= b)
 					continue;
+				left--;
 				for (q = 0; q < r; q++)
 					if (covered(ix, q, a, b))
 						break;

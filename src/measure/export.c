@@ -301,6 +301,21 @@ bb_measure_export_datapackage(struct bb_store *s, const struct bb_framework *fw,
 		    strerror(errno));
 		return BB_ERR_IO;
 	}
+	if (!records) {
+		/* A package for outside the backbone never sits beside the
+		 * records of an earlier backbone export. */
+		char *sub = bb_asprintf("%s/records", o->dir);
+		struct stat sb;
+		bool there = lstat(sub, &sb) == 0;
+		if (there)
+			bb_diag_set(d, sub, 0, 0, "records", "holds the records of an "
+			    "earlier backbone export; a %s package is not written beside "
+			    "them (remove it, or choose another --out)",
+			    bb_role_name(o->role));
+		free(sub);
+		if (there)
+			return BB_ERR_CONFLICT;
+	}
 	if (records) {
 		char *sub = bb_asprintf("%s/records", o->dir);
 		int e = mkdir(sub, 0777) != 0 && errno != EEXIST ? errno : 0;

@@ -20,7 +20,9 @@ struct bb_export_opts {
 	int64_t fw_version;
 };
 
-/* Write the data package.  0, or a negative BB_ERR_* with *d set. */
+/* Write the data package.  0, or a negative BB_ERR_* with *d set:
+ * BB_ERR_CONFLICT (nothing written) for a role other than the backbone
+ * when dir already holds records/ from a backbone export. */
 int bb_measure_export_datapackage(struct bb_store *s, const struct bb_framework *fw,
     const struct bb_export_opts *o, struct bb_diag *d);
 

@@ -487,18 +487,25 @@ out:
 	return rc;
 }
 
+/* Does a part of plan p read dataset (only its `from all` parts when
+ * all_only)? */
 static bool
-plan_reads(const struct bb_plan *p, const char *dataset)
+plan_reads(const struct bb_plan *p, const char *dataset, bool all_only)
 {
-	for (size_t q = 0; q < p->nparts; q++)
+	for (size_t q = 0; q < p->nparts; q++) {
+		if (all_only && p->part[q].windowed)
+			continue;
 		for (size_t k = 0; k < p->part[q].nsources; k++)
 			if (strcmp(p->part[q].sources[k].dataset, dataset) == 0)
 				return true;
+	}
 	return false;
 }
 
 /* Add to `touched` (one period list per plan) the periods submission `id`
- * places records in, for the plans that read its dataset. */
+ * places records in, for the plans that read its dataset: for a plan
+ * reading it `from all`, every period the plan is computed for, as its
+ * records may count in any of them (a file arriving late, a correction). */
 static int
 touch(struct bb_store *s, const struct bb_measure_plans *plans, int64_t id,
     struct plist *touched)
@@ -515,13 +522,17 @@ touch(struct bb_store *s, const struct bb_measure_plans *plans, int64_t id,
 		const struct bb_plan *p = plans->plan[i];
 		struct bb_period per;
 		const char *why;
-		if (p == NULL || !plan_reads(p, sub.dataset_id))
+		if (p == NULL || !plan_reads(p, sub.dataset_id, false))
 			continue;
+		if (plan_reads(p, sub.dataset_id, true) &&
+		    (rc = submission_periods(s, p, 0, &touched[i])) != BB_OK)
+			break;
 		job_add(&j, p, i);
 		if (bb_period_parse(sub.period, &p->ys, &per, &why) == BB_OK)
 			plist_cover(&j.periods[j.n - 1], p, per.start, per.end);
 	}
-	if (j.n && (rc = run_job(s, plans, &j, true, 0, id, &res, NULL)) == BB_OK) {
+	if (rc == BB_OK && j.n &&
+	    (rc = run_job(s, plans, &j, true, 0, id, &res, NULL)) == BB_OK) {
 		for (size_t r = 0; r < j.n; r++)
 			for (size_t k = 0; k < res.nperiods[r]; k++)
 				plist_add(&touched[j.index[r]], &res.periods[r][k]);

@@ -41,8 +41,11 @@ bb_arrival_submit(struct bb_store *st, const struct bb_framework *fw,
 	    a->intake.supersedes, &a->link, &a->link_diag);
 	double t1 = bb_now();
 	a->link_seconds = t1 - t0;
-	/* The values, also when linkage failed: they count what is stored. */
-	if (a->link_rc == BB_OK && a->link.moved > 0)
+	/* The values, also when linkage failed: they count what is stored.
+	 * All of them when records changed participants, or records of
+	 * earlier submissions (left by a run that failed) were linked now:
+	 * the slices of this submission are not the only ones that moved. */
+	if (a->link_rc == BB_OK && (a->link.moved > 0 || a->link.earlier > 0))
 		a->values_rc = bb_measure_recompute(st, fw, fw_version, &a->values);
 	else
 		a->values_rc = bb_measure_refresh(st, fw, fw_version, &a->values);

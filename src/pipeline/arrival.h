@@ -42,12 +42,13 @@ void bb_arrival_clear(struct bb_arrival *a);
  * linkage links them in a following transaction, then the maintained
  * indicator values of framework version fw_version are brought up to date
  * (all of them recomputed when linkage moved earlier records between
- * participants, as a merge does).  Returns what intake returned (0 stored
+ * participants, as a merge does, or linked records of earlier submissions
+ * that a failed run left).  Returns what intake returned (0 stored
  * or duplicate or previewed, BB_ERR_INPUT refused, another code when the
  * store failed) unless intake stored the file and a later stage failed:
  * then that stage's error (a->link_rc with a->link_diag, or
  * a->values_rc); the file stays stored, its records are linked by the
- * next run of linkage (any later submission, or a decision), and `backbone
+ * next submission stored (a decision does not link them), and `backbone
  * values refresh` recomputes the values.  A preview runs intake only. */
 int bb_arrival_submit(struct bb_store *st, const struct bb_framework *fw,
     int64_t fw_version, const struct bb_submit_request *req,

@@ -149,6 +149,33 @@ test_encode_refusals() {
 	[ ! -e nodir ] || fail "created nodir"
 }
 
+# Found in review (2026-11): a disk filling up half-way went unnoticed:
+# encode --out renamed a truncated file into place and said "encoded N
+# records", exit 0; link-files (any command) writing to a full standard
+# output exited 0.  A refused write is now exit 3, and encode leaves no
+# file behind.
+test_a_full_disk_is_an_error() {
+	/usr/bin/python3 -c "
+print('given_name,family_name,dob')
+for i in range(5000): print('john%d,smith,1990-01-01' % i)" > big.csv
+	printf 'a long enough secret\n' > key
+	rc=0
+	(ulimit -f 64; trap '' XFSZ; bb encode --secret-file key --out big.enc big.csv) >out 2>err || rc=$?
+	sanitizer_clean err
+	eq "$rc" 3 "exit code of encode on a full disk"
+	contains err "big.enc"
+	lacks err "encoded 5000 records"
+	[ ! -e big.enc ] || fail "a truncated big.enc was left"
+	[ -z "$(ls big.enc.tmp* 2>/dev/null)" ] || fail "the temporary file was left"
+	rc=0
+	bb link-files big.csv >/dev/full 2>err || rc=$?
+	sanitizer_clean err
+	eq "$rc" 3 "exit code of link-files on a full standard output"
+	contains err "standard output"
+	run 0 bb --quiet encode --secret-file key --out big.enc big.csv
+	eq "$(wc -l < big.enc | tr -d ' ')" 5001 "lines"
+}
+
 test_febrl_4a_4b_link() {
 	release
 	run 0 "$REL" --quiet link-files --id rec_id "$FEBRL/dataset4a.csv" "$FEBRL/dataset4b.csv"

@@ -215,6 +215,36 @@ print(len(t['records']), sum(1 for r in t['records'] if r['part'] == 'numerator'
 	contains err "trace needs --period P"
 }
 
+# Found in review (2026-11): an --as-of submission that does not exist was
+# taken as "now" (the report said "data as of submission 99"), and trace
+# of an unknown partner printed "0 records", exit 0; trace also printed
+# its header before refusing.  Each now names what does not exist, exit 1.
+test_ids_that_do_not_exist_are_refused() {
+	setup
+	run 1 bb report --as-of 99
+	contains err "there is no submission 99"
+	eq "$(wc -c < out)" 0 "report output"
+	run 1 bb report --compare 99 4
+	contains err "there is no submission 99"
+	run 1 bb report --compare 4 v1@99
+	contains err "there is no submission 99"
+	run 1 bb trace enrolled --period 2026-Q1 --as-of 99
+	contains err "there is no submission 99"
+	run 1 bb trace enrolled --period 2026-Q1 --partner nowhere
+	contains err "there is no partner 'nowhere'"
+	eq "$(wc -c < out)" 0 "trace output"
+	run 1 bb trace nothing --period 2026-Q1
+	eq "$(wc -c < out)" 0 "trace output"
+	run 1 bb export --role partner --partner nowhere --out dp
+	contains err "there is no partner 'nowhere'"
+	[ ! -e dp ] || fail "export wrote for a partner that does not exist"
+	# What does exist still works (the last submission is 4).
+	run 0 bb report --as-of 4 --period 2026-Q1
+	contains out "data as of submission 4, received"
+	run 0 bb trace enrolled --period 2026-Q1 --partner east --as-of 1
+	contains out "enrolled 2026-Q1 partner east"
+}
+
 test_export_is_a_frictionless_data_package() {
 	setup
 	run 0 bb export --format datapackage --out dp
@@ -236,6 +266,48 @@ EOF
 	run 0 bb export --out pub --role public
 	[ ! -d pub/records ] || fail "records exported outside the backbone"
 	lacks pub/datapackage.json "records-"
+}
+
+# Found in review (2026-11): a public (or partner) package written into a
+# directory that held a backbone export kept its records/ beside the new
+# descriptor, so the directory meant for outside carried every canonical
+# record.  It is refused, and the directory left as it was.
+test_public_export_never_sits_beside_records() {
+	setup
+	run 0 bb export --out dp
+	[ -f dp/records/enrollments.csv ] || fail "no records in the backbone export"
+	cp dp/datapackage.json before.json
+	run 1 bb export --out dp --role public
+	contains err "dp/records"
+	same dp/datapackage.json before.json
+	run 1 bb export --out dp --role partner --partner east
+	run 0 bb export --out dp
+	same dp/datapackage.json before.json
+}
+
+# Found in review (2026-11): when linkage failed after intake stored a file
+# (here a trigger stands in for a full disk), the next submission linked
+# the records left over, but only its own slices of the maintained values
+# were refreshed: the report kept saying "3 records not linked" where a
+# computation from scratch said they were.  Linking records an earlier run
+# left now recomputes the values, as a merge does.
+test_values_follow_records_linked_late() {
+	run 0 bb init
+	run 0 bb framework apply "$M/framework.yaml"
+	run 0 bb submit --partner east --dataset enrollments --period 2026-Q1 --name east.csv "$M/east-enrollments.csv"
+	sqlite3 backbone.db "CREATE TRIGGER full_disk BEFORE INSERT ON link_identity BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+	run 3 bb submit --partner west --dataset enrollments --period 2026-Q1 --name west.csv "$M/west-enrollments.csv"
+	contains err "stored, but linkage failed"
+	eq "$(sqlite3 backbone.db 'SELECT count(*) FROM record WHERE submission_id = 2')" 3
+	eq "$(sqlite3 backbone.db 'SELECT count(*) FROM record_participant WHERE record_id IN (SELECT id FROM record WHERE submission_id = 2)')" 0
+	sqlite3 backbone.db "DROP TRIGGER full_disk"
+	run 0 bb submit --partner east --dataset assessments --period 2026-Q1 --name tests.csv "$M/east-assessments.csv"
+	contains out "linkage: 9 records linked"
+	run 0 bb report --period 2026-Q1 --format csv
+	cp out maintained.csv
+	lacks maintained.csv "not linked"
+	run 0 bb report --period 2026-Q1 --format csv --from-scratch
+	same maintained.csv out
 }
 
 test_compare_explains_a_correction() {

@@ -212,6 +212,75 @@ test_review_accept_survives_later_runs() {
 	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14, 16)' | tr '\n' ' ')" "7 12 12 "
 }
 
+# Found in review (2026-11): a pair accepted then rejected was replayed
+# decision by decision on every later run (merged again by the old
+# "same", split again by the "not same"), so each later submission or
+# decision renamed the rejected record's participant and logged a false
+# merge.  Only each pair's latest decision is in effect.
+test_reversed_decision_renames_nothing_later() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	run 0 bb --db t.db review accept 1
+	run 0 bb --db t.db review reject 1
+	contains out "  split      participant 7: participant 11 created"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14)' | tr '\n' ' ')" "7 11 "
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_event')" 2
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC30,Omar,Said,09.09.2015,30008,06.10.2026,1\n' > c2.csv
+	submit club sessions 2026-10 c2.csv
+	contains out "linkage: 1 record linked, 0 to known participants, 1 new participant"
+	lacks out "merged"
+	lacks out "moved"
+	run 0 bb --db t.db review reject 1:8
+	contains out "  split      participant 1: participant 13 created"
+	lacks out "merged"
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id IN (7, 14)' | tr '\n' ' ')" "7 11 "
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_event')" 3
+	eq "$(sqlite3 t.db 'SELECT id || ":" || merged_into FROM participant WHERE merged_into IS NOT NULL')" "10:7"
+}
+
+# Found in review (2026-11): a child with more session rows than the block
+# cap (400) became one participant per row, and every collective count
+# counted them that many times.
+test_a_person_with_many_rows_is_one_participant() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	/usr/bin/python3 -c "
+print('Member,First,Last,DOB,Zip,Date,Hours')
+for i in range(450):
+    print('C1,Bill,Harrington,12.04.2015,30001,%02d.10.2026,1' % (i % 28 + 1))" > many.csv
+	submit club sessions 2026-10 many.csv
+	contains out "linkage: 450 records linked, 450 to known participants, 0 new participants"
+	eq "$(sqlite3 t.db 'SELECT DISTINCT participant_id FROM record_participant WHERE record_id > 14')" 1
+	run 0 bb --db t.db participants
+	contains out "10 participants, 464 records"
+}
+
+# Found in review (2026-11): review accept kept the decision and merged
+# the participants in one transaction, then closed the queued pair in
+# another; a failure between (a trigger stands in for a full disk) left
+# the decision made and the pair open.  Both are now one transaction.
+test_a_decision_and_its_pair_close_together() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	sqlite3 t.db "CREATE TRIGGER full_disk BEFORE UPDATE ON review_queue BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+	run 1 bb --db t.db review accept 1
+	contains err "disk full"
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_decision')" 0
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_event')" 0
+	eq "$(sqlite3 t.db 'SELECT participant_id FROM record_participant WHERE record_id = 14')" 10
+	eq "$(sqlite3 t.db 'SELECT status FROM review_queue')" open
+	sqlite3 t.db "DROP TRIGGER full_disk"
+	run 0 bb --db t.db review accept 1
+	contains out "pair 1 accepted: records 7 and 14 are one person (decision 1)"
+	eq "$(sqlite3 t.db 'SELECT status, decision_id FROM review_queue')" "accepted|1"
+}
+
 test_unlink_splits_and_stays_split() {
 	setup
 	files
@@ -412,6 +481,27 @@ test_explain_and_show_json() {
 	run 2 bb --db t.db review accept 1:1
 	run 1 bb --db t.db review accept 7
 	contains err "there is no pair 7 in the review queue"
+}
+
+# Found in review (2026-11): --by and --note took any bytes; a decision
+# whose note was not UTF-8 was kept, and vanished from every --json output
+# (jansson refuses such strings).  They are now refused, nothing kept.
+test_decision_text_must_be_utf8() {
+	setup
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	run 2 bb --db t.db review reject 1:8 --note "$(printf 'cousins\303')"
+	contains err "--note"
+	contains err "UTF-8"
+	run 2 bb --db t.db review reject 1:8 --by "$(printf '\377')"
+	contains err "--by"
+	run 2 bb --db t.db review accept 1 --by "$(printf 'a\tb')"
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM link_decision')" 0
+	run 0 bb --db t.db review reject 1:8 --by "Zoë" --note "cousins, not one child"
+	run 0 bb --db t.db --json participant show 1
+	contains out '"by": "Zoë",'
+	contains out '"note": "cousins, not one child"'
 }
 
 # Linkage on arrival against the truth: the demo's partners (plain and

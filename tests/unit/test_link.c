@@ -377,6 +377,49 @@ START_TEST(incremental_batches)
 }
 END_TEST
 
+/* Found in review (2026-11): a block larger than the cap (400) was not
+ * compared at all, even refined, so a person with more rows than that (a
+ * child's daily sessions) became one participant per row.  Records in an
+ * oversized block are compared with their nearest neighbours in it; the
+ * pairs are still weighed, so rows sharing only a postcode stay apart. */
+START_TEST(many_rows_of_one_person)
+{
+	struct pop pp;
+	struct bb_link_report rep;
+	enum { N1 = 450, N2 = 60, NP = 450 };
+	make_population(&pp, 300);
+	struct bb_link_index *ix = link_all(&pp, NULL);
+	size_t n0 = pp.n;
+	int64_t who = PID(ix, 5), max = 0;
+	for (size_t i = 0; i < n0; i++)
+		if (PID(ix, i) > max)
+			max = PID(ix, i);
+	struct person *batch = bb_calloc(N1 + N2 + NP, sizeof(*batch));
+	for (size_t i = 0; i < N1 + N2; i++)
+		batch[i] = pp.p[5];
+	for (size_t i = N1 + N2; i < N1 + N2 + NP; i++)
+		batch[i].postcode = "2044";
+	/* One batch of N1 rows of record 5's person, then N2 more, then NP
+	 * records holding nothing but one postcode. */
+	struct bb_link_input *in = inputs(batch, N1 + N2 + NP);
+	memset(&rep, 0, sizeof(rep));
+	ck_assert_int_eq(bb_link_index_add(ix, in, N1, &rep), BB_OK);
+	ck_assert_int_eq(bb_link_index_add(ix, in + N1, N2, &rep), BB_OK);
+	ck_assert_int_eq(bb_link_index_add(ix, in + N1 + N2, NP, &rep), BB_OK);
+	for (size_t i = 0; i < N1 + N2; i++)
+		ck_assert_int_eq(PID(ix, n0 + i), who);
+	for (size_t i = 0; i < NP; i++)
+		ck_assert_int_eq(PID(ix, n0 + N1 + N2 + i), max + 1 + (int64_t)i);
+	for (size_t i = 0; i < n0; i++)
+		ck_assert_int_le(PID(ix, i), max);
+	free(in);
+	free(batch);
+	bb_link_report_free(&rep);
+	bb_link_index_free(ix);
+	free_population(&pp);
+}
+END_TEST
+
 START_TEST(new_evidence_merges)
 {
 	/* Two records of one person sharing too little to link, then a third
@@ -732,6 +775,7 @@ suite_link(void)
 	tcase_add_test(tc, placeholders_never_agree);
 	tcase_add_test(tc, stable_ids);
 	tcase_add_test(tc, incremental_batches);
+	tcase_add_test(tc, many_rows_of_one_person);
 	tcase_add_test(tc, new_evidence_merges);
 	tcase_add_test(tc, decisions);
 	tcase_add_test(tc, decision_conflicts);
