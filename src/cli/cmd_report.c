@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int
 valid_format(const char *v, const char **why)
@@ -349,6 +350,7 @@ run_report(struct bb_ctx *ctx)
 	const char *role = bb_ctx_opt(ctx, "role");
 	int64_t version = 0;
 	FILE *f = ctx->out;
+	char *tmp = NULL;
 	int rc;
 
 	if (bb_ctx_opt(ctx, "compare"))
@@ -388,12 +390,19 @@ run_report(struct bb_ctx *ctx)
 	}
 	if ((rc = bb_report_build(ctx->store, fw, &o, &r, &ctx->diag)) != BB_OK)
 		goto done;
+	/* A file is written beside its place and renamed into it, so a failure
+	 * never leaves half a report under the name asked for. */
+	if (out)
+		tmp = bb_asprintf("%s.tmp-%ld", out, (long)getpid());
 	if (strcmp(fmt, "xlsx") == 0) {
-		if ((rc = bb_report_write_xlsx(r, out)) != BB_OK)
+		if ((rc = bb_report_write_xlsx(r, tmp)) != BB_OK)
 			rc = bb_ctx_fail(ctx, rc, "%s: cannot write the workbook", out);
+		else if (rename(tmp, out) != 0)
+			rc = bb_ctx_fail(ctx, BB_ERR_IO, "%s: cannot write: %s", out,
+			    strerror(errno));
 		goto done;
 	}
-	if (out && (f = fopen(out, "wb")) == NULL) {
+	if (out && (f = fopen(tmp, "wb")) == NULL) {
 		rc = bb_ctx_fail(ctx, BB_ERR_IO, "%s: cannot write: %s", out, strerror(errno));
 		goto done;
 	}
@@ -407,9 +416,15 @@ run_report(struct bb_ctx *ctx)
 		print_text(f, r);
 	if (out && fclose(f) != 0 && rc == BB_OK)
 		rc = BB_ERR_IO;
+	if (out && rc == BB_OK && rename(tmp, out) != 0)
+		rc = BB_ERR_IO;
 	if (rc != BB_OK)
 		rc = bb_ctx_fail(ctx, rc, "%s: cannot write the report", out ? out : "stdout");
 done:
+	if (tmp) {
+		unlink(tmp);	/* gone already when renamed */
+		free(tmp);
+	}
 	bb_report_free(r);
 	bb_framework_free(fw);
 	return rc;
