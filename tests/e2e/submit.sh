@@ -247,6 +247,8 @@ test_unknown_partner_dataset_period() {
 	contains out "period '2026-Q5' is not a period label"
 	run 2 bb --db t.db submit --dataset people p.csv
 	contains err "submit needs --partner and --dataset"
+	run 2 bb --db t.db submit --partner plain --dataset people --format bogus p.csv
+	contains err "--format 'bogus' must be csv, xlsx, json, jsonl or zip"
 	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 missing.csv
 	contains out "cannot read missing.csv"
 }
