@@ -122,6 +122,17 @@ bb_valid_positive_int(const char *v, const char **why)
 	return BB_OK;
 }
 
+int
+bb_valid_read_format(const char *v, const char **why)
+{
+	static const char *const ok[] = { "csv", "xlsx", "json", "jsonl", "zip" };
+	for (size_t i = 0; i < BB_ARRAY_LEN(ok); i++)
+		if (strcmp(v, ok[i]) == 0)
+			return BB_OK;
+	*why = "must be csv, xlsx, json, jsonl or zip";
+	return BB_ERR_USAGE;
+}
+
 /* --- help ---------------------------------------------------------------- */
 
 static void

@@ -97,5 +97,7 @@ void bb_ctx_emit_json(struct bb_ctx *ctx, void *json);
 /* Common validators for the option table. */
 int bb_valid_id(const char *v, const char **why);
 int bb_valid_positive_int(const char *v, const char **why);
+/* A format a file can be read as: csv, xlsx, json, jsonl or zip. */
+int bb_valid_read_format(const char *v, const char **why);
 
 #endif

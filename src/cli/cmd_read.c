@@ -26,17 +26,6 @@ valid_out_format(const char *v, const char **why)
 	return BB_ERR_USAGE;
 }
 
-static int
-valid_in_format(const char *v, const char **why)
-{
-	static const char *const ok[] = { "csv", "xlsx", "json", "jsonl", "zip" };
-	for (size_t i = 0; i < BB_ARRAY_LEN(ok); i++)
-		if (strcmp(v, ok[i]) == 0)
-			return BB_OK;
-	*why = "must be csv, xlsx, json, jsonl or zip";
-	return BB_ERR_USAGE;
-}
-
 /* The delimiter as given: one character, or "tab" / "\t". */
 static char
 delimiter_of(const char *v)
@@ -62,7 +51,7 @@ static const struct bb_opt_spec read_opts[] = {
 	{ "sheet", BB_OPT_VALUE, "NAME", "the XLSX sheet to read (default: the first)", NULL },
 	{ "member", BB_OPT_VALUE, "NAME", "the file to read inside a ZIP bundle", NULL },
 	{ "format", BB_OPT_VALUE, "json|csv", "output format (default json)", valid_out_format },
-	{ "as", BB_OPT_VALUE, "FORMAT", "read the file as csv, xlsx, json, jsonl or zip (default: detected)", valid_in_format },
+	{ "as", BB_OPT_VALUE, "FORMAT", "read the file as csv, xlsx, json, jsonl or zip (default: detected)", bb_valid_read_format },
 	{ "delimiter", BB_OPT_VALUE, "C", "CSV delimiter: one character or 'tab' (default: detected)", valid_delimiter },
 	{ "encoding", BB_OPT_VALUE, "E", "CSV encoding, e.g. utf-8 or windows-1252 (default: detected)", NULL },
 	{ NULL, 0, NULL, NULL, NULL },

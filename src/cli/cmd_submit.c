@@ -24,7 +24,7 @@ static const struct bb_opt_spec submit_opts[] = {
 	{ "name", BB_OPT_VALUE, "FILE", "the file's name as the partner sent it (default: FILE)", NULL },
 	{ "sheet", BB_OPT_VALUE, "NAME", "XLSX: the sheet to read (default: the crosswalk's, or the first)", NULL },
 	{ "member", BB_OPT_VALUE, "NAME", "ZIP bundle: the member file to read", NULL },
-	{ "format", BB_OPT_VALUE, "FMT", "csv, xlsx, json or jsonl (default: detect)", NULL },
+	{ "format", BB_OPT_VALUE, "FMT", "csv, xlsx, json, jsonl or zip (default: detect)", bb_valid_read_format },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 

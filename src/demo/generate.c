@@ -1462,6 +1462,57 @@ stream_setup(struct gen *g, struct gen_stream *st)
 	}
 }
 
+/* Whether `name` is taken by a file (or encodings file) named before
+ * files[s][k] (streams in order, each stream's files in order). */
+static bool
+name_taken(const struct gen *g, size_t s, size_t k, const char *name)
+{
+	for (size_t t = 0; t <= s; t++)
+		for (size_t j = 0; j < (t < s ? g->streams[t].nfiles : k); j++) {
+			const struct gen_file *f = &g->streams[t].files[j];
+			if (strcmp(f->name, name) == 0 ||
+			    (f->clk_name && strcmp(f->clk_name, name) == 0))
+				return true;
+		}
+	return false;
+}
+
+/* A copy of name with ".n" before its extension `ext` (which it ends with;
+ * ids and period labels may hold dots too). */
+static char *
+numbered(const char *name, const char *ext, unsigned n)
+{
+	size_t at = strlen(name) - strlen(ext);
+
+	return bb_asprintf("%.*s.%u%s", (int)at, name, n, name + at);
+}
+
+/* Ids may hold '_', so partner a's dataset b_c and partner a_b's dataset c
+ * would both be a_b_c_P.csv: a later file of a name already taken becomes
+ * a_b_c_P.2.csv (its encodings a_b_c_P.2.clk.csv), and so on. */
+static void
+unique_names(struct gen *g)
+{
+	for (size_t s = 0; s < g->nstreams; s++)
+		for (size_t k = 0; k < g->streams[s].nfiles; k++) {
+			struct gen_file *f = &g->streams[s].files[k];
+			char *base = f->name, *clk = f->clk_name;
+			for (unsigned n = 2; name_taken(g, s, k, f->name) ||
+			    (clk && name_taken(g, s, k, f->clk_name)); n++) {
+				if (f->name != base)
+					free(f->name);
+				if (f->clk_name != clk)
+					free(f->clk_name);
+				f->name = numbered(base, strrchr(base, '.'), n);
+				f->clk_name = clk ? numbered(clk, ".clk.csv", n) : NULL;
+			}
+			if (f->name != base)
+				free(base);
+			if (f->clk_name != clk)
+				free(clk);
+		}
+}
+
 static int
 stream_open_files(struct gen *g, struct gen_stream *st)
 {
@@ -1788,6 +1839,7 @@ bb_gen_run(const struct bb_framework *fw, const struct bb_gen_opts *opts,
 	row_alloc(&g.row, maxfields);
 	for (size_t s = 0; s < g.nstreams; s++)
 		stream_setup(&g, &g.streams[s]);
+	unique_names(&g);
 
 	if ((rc = make_dir(g.o.out_dir, d)) != BB_OK)
 		goto out;

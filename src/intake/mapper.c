@@ -868,6 +868,18 @@ fmt_num(double v, char *buf, size_t n)
 		snprintf(buf, n, "%.15g", v);
 }
 
+/* A value the crosswalk's scale takes past what a number holds. */
+static void
+too_large(struct bb_problems *probs, const struct bb_row *row, const char *col,
+    const struct bb_field *f, const char *tv, double scale)
+{
+	char sc[64];
+
+	fmt_num(scale, sc, sizeof(sc));
+	bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col, f->name, tv,
+	    "range", "\"%s\" scaled by %s is too large a number", tv, sc);
+}
+
 /* Append a 64-bit integer in decimal. */
 static void
 put_int(struct bb_buf *b, int64_t v)
@@ -1217,7 +1229,13 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				continue;
 			}
 			if (s->has_scale) {
-				v->i = (int64_t)llround((double)v->i * s->scale);
+				double p = (double)v->i * s->scale;
+				if (!(fabs(p) < 9.2e18)) {
+					too_large(probs, row, col, f, tv, s->scale);
+					*ok = false;
+					continue;
+				}
+				v->i = (int64_t)llround(p);
 				bb_buf_reset(t);
 				put_int(t, v->i);
 			}
@@ -1232,8 +1250,15 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 			}
 			if (s->has_scale) {
 				/* A scaled measure keeps six decimal places
-				 * (minutes to hours: 79.566667). */
-				v->d = round(v->d * s->scale * 1e6) / 1e6;
+				 * (minutes to hours: 79.566667); past 9e12 a
+				 * double has none to keep. */
+				double p = v->d * s->scale;
+				if (!isfinite(p)) {
+					too_large(probs, row, col, f, tv, s->scale);
+					*ok = false;
+					continue;
+				}
+				v->d = fabs(p) < 9e12 ? round(p * 1e6) / 1e6 : p;
 				bb_buf_reset(t);
 				put_fixed6(t, v->d);
 			} else if (!json_number(tv)) {

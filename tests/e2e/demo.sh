@@ -169,6 +169,34 @@ test_generate_any_framework() {
 	done
 }
 
+test_generate_names_never_collide() {
+	# Partner clinic's a_visits and partner clinic_a's visits would both be
+	# clinic_a_visits_P.csv: each gets its own file (the later one .2), and
+	# truth.csv and the manifest name the file each row is in.
+	/usr/bin/python3 - "$DATA/framework/valid.yaml" <<'PYEOF'
+import sys
+s = open(sys.argv[1]).read()
+a, b = s.index("  - id: visits\n"), s.index("partners:")
+s = s[:b] + s[a:b].replace("id: visits", "id: a_visits") + s[b:]
+a, b = s.index("  - id: clinic\n"), s.index("outcomes:")
+p = s[a:b]
+s = s[:a] + p.replace("dataset: visits", "dataset: a_visits") + \
+    p.replace("id: clinic", "id: clinic_a").replace("name: Clinic", "name: Clinic A") + s[b:]
+open("coll.yaml", "w").write(s)
+PYEOF
+	run 0 bb framework check coll.yaml
+	run 0 bb demo generate --framework coll.yaml --people 60 --periods 1 --out f
+	eq "$(ls f | grep -c '^clinic_a_visits_2026-10')" 2 "files"
+	$PY -c 'import json
+for f in json.load(open("f/manifest.json"))["files"]:
+    print(f["partner"], f["dataset"], f["file"], f["rows"])' > files.txt
+	eq "$(cut -d' ' -f1-3 files.txt | tr '\n' ' ')" "clinic a_visits clinic_a_visits_2026-10.csv clinic_a visits clinic_a_visits_2026-10.2.csv " "manifest"
+	while read -r partner dataset name rows; do
+		eq "$(($(wc -l < "f/$name") - 1))" "$rows" "rows of $name"
+		eq "$(grep -c ",$name," f/truth.csv)" "$rows" "truth rows of $name"
+	done < files.txt
+}
+
 test_generate_shapes_read_back() {
 	# Split and joined columns, a scale, odd date formats, JSON Lines, an
 	# aggregate in Windows-1252, patterned ids: every file goes in with

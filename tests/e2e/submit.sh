@@ -48,6 +48,29 @@ test_crosswalk_maps_every_feature() {
 	[ -n "$(sqlite3 t.db 'SELECT crosswalk_sha256 FROM submission WHERE id = 1')" ] || fail "no crosswalk hash"
 }
 
+# A value scaled past what a number can hold is refused, not kept as
+# "inf" (not JSON) or a wrapped integer.  hours and visits have no range
+# here, and both are scaled.
+test_scale_out_of_range_refused() {
+	run 0 bb --db t.db init
+	sed -e 's/{name: hours, type: decimal, min: 0, max: 100}/{name: hours, type: decimal}/' \
+	    -e 's/{name: visits, type: integer, min: 0, max: 50}/{name: visits, type: integer}/' \
+	    -e 's/scale: {hours: 0.5}/scale: {hours: 1000, visits: 1000000}/' "$FW" > fw.yaml
+	run 0 bb --db t.db framework apply fw.yaml
+	printf 'ID;Name;Gender;Born;SSN;Date;Until;Minutes;Visits;Street;City\n' > m.csv
+	printf 'B001;Ng, Zoe;m;;;20260901;;1e308;2;;\n' >> m.csv
+	printf 'B002;Ng, Al;m;;;20260901;;2;9223372036854;;\n' >> m.csv
+	printf 'B003;Ng, Bo;m;;;20260901;;90;3;;\n' >> m.csv
+	printf 'B004;Ng, Cy;m;;;20260901;;2e300;1;;\n' >> m.csv
+	run 0 bb --db t.db submit --partner mapped --dataset people --period 2026-09 m.csv
+	contains out "rows       4 read, 2 accepted, 2 refused"
+	contains out 'error   row 2     "Minutes" -> hours: "1e308" scaled by 1000 is too large a number [range]'
+	contains out 'error   row 3     "Visits" -> visits: "9223372036854" scaled by 1000000 is too large a number [range]'
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM record WHERE NOT json_valid(data)')" 0 "records not JSON"
+	eq "$(sqlite3 t.db "SELECT json_extract(data, '\$.hours') || ' ' || json_extract(data, '\$.visits') FROM record" | tr '\n' ' ')" \
+	    "90000 3000000 2.0e+303 1000000 "
+}
+
 test_quarantine_keeps_valid_rows() {
 	setup
 	printf '%s\n%s\n%s\n%s\n%s\n' "$HDR" \
@@ -247,6 +270,8 @@ test_unknown_partner_dataset_period() {
 	contains out "period '2026-Q5' is not a period label"
 	run 2 bb --db t.db submit --dataset people p.csv
 	contains err "submit needs --partner and --dataset"
+	run 2 bb --db t.db submit --partner plain --dataset people --format bogus p.csv
+	contains err "--format 'bogus' must be csv, xlsx, json, jsonl or zip"
 	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 missing.csv
 	contains out "cannot read missing.csv"
 }
