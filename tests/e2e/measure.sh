@@ -245,6 +245,16 @@ test_ids_that_do_not_exist_are_refused() {
 	contains out "enrolled 2026-Q1 partner east"
 }
 
+# Found in review (2026-11): a figure with no records behind it sorted a
+# null array (UndefinedBehaviorSanitizer: null pointer passed to qsort).
+test_trace_of_an_empty_figure() {
+	setup
+	run 0 bb trace enrolled --period 2030-Q1
+	eq "$(cat out)" "$(printf 'enrolled 2030-Q1 all partners\n0 records')"
+	run 0 bb trace enrolled --period 2026-Q1 --cell grade=9
+	contains out "0 records"
+}
+
 test_export_is_a_frictionless_data_package() {
 	setup
 	run 0 bb export --format datapackage --out dp
