@@ -732,7 +732,8 @@ blocked_matches(const struct bb_clk *c, const struct bb_clk_blocks *bl,
 		}
 	}
 	/* A pair found under two keys once. */
-	qsort(*m + first, *nm - first, sizeof(**m), pair_cmp);
+	if (*nm - first > 1)	/* *m is NULL when nothing matched yet */
+		qsort(*m + first, *nm - first, sizeof(**m), pair_cmp);
 	size_t w = first;
 	for (size_t i = first; i < *nm; i++)
 		if (w == first || (*m)[w - 1].a != (*m)[i].a ||

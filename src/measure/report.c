@@ -9,6 +9,7 @@
 #include "measure/report.h"
 #include "store/store.h"
 #include "util/bb.h"
+#include "util/buf.h"
 #include "util/diag.h"
 
 #include <math.h>
@@ -34,12 +35,48 @@ bb_report_num_display(const struct bb_indicator *ind, double v, char *buf,
 	bb_format_double(buf, bufsz, v, digits);
 }
 
+/* Append s to b as one shell word: as it is when it holds only characters
+ * no shell treats specially, else in single quotes. */
+static void
+shell_word(struct bb_buf *b, const char *s)
+{
+	if (s[0] != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_.,:/=+-@%") == strlen(s)) {
+		bb_buf_puts(b, s);
+		return;
+	}
+	bb_buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			bb_buf_puts(b, "'\\''");
+		else
+			bb_buf_putc(b, *s);
+	}
+	bb_buf_putc(b, '\'');
+}
+
 char *
 bb_report_trace_command(const struct bb_value *v)
 {
-	return bb_asprintf("backbone trace %s --period %s%s%s%s%s%s%s", v->indicator,
-	    v->period, v->partner ? " --partner " : "", v->partner ? v->partner : "",
-	    v->dkey[0] ? " --cell " : "", v->dkey, v->dkey[0] ? "=" : "", v->dvalue);
+	struct bb_buf b;
+	char *cell;
+
+	bb_buf_init(&b, BB_BUF_NOMAX);
+	bb_buf_puts(&b, "backbone trace ");
+	shell_word(&b, v->indicator);
+	bb_buf_puts(&b, " --period ");
+	shell_word(&b, v->period);
+	if (v->partner) {
+		bb_buf_puts(&b, " --partner ");
+		shell_word(&b, v->partner);
+	}
+	if (v->dkey[0]) {
+		cell = bb_asprintf("%s=%s", v->dkey, v->dvalue);
+		bb_buf_puts(&b, " --cell ");
+		shell_word(&b, cell);
+		free(cell);
+	}
+	return bb_buf_take(&b);
 }
 
 static bool

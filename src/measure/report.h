@@ -112,7 +112,8 @@ void bb_report_csv_field(FILE *f, const char *s, bool last);
 void bb_report_csv_num(FILE *f, bool has, double v);
 void *bb_report_json_num(double v);
 
-/* The trace command line for a figure ("backbone trace ind --period P ..."). */
+/* The trace command line for a figure ("backbone trace ind --period P ..."),
+ * each argument quoted when a shell would read it otherwise; caller frees. */
 char *bb_report_trace_command(const struct bb_value *v);
 
 #endif

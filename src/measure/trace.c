@@ -61,7 +61,8 @@ emit(struct bb_store *s, const struct bb_plan *p, struct hits *hs,
 	int rc = BB_OK;
 
 	memset(&sub, 0, sizeof(sub));
-	qsort(hs->h, hs->n, sizeof(*hs->h), cmp_hit);
+	if (hs->n > 1)	/* h is NULL when nothing was hit */
+		qsort(hs->h, hs->n, sizeof(*hs->h), cmp_hit);
 	for (size_t i = 0; i < hs->n && rc == BB_OK; i++) {
 		struct hit *h = &hs->h[i];
 		struct bb_trace_row row;

@@ -245,6 +245,32 @@ test_ids_that_do_not_exist_are_refused() {
 	contains out "enrolled 2026-Q1 partner east"
 }
 
+# Found in review (2026-11): a figure with no records behind it sorted a
+# null array (UndefinedBehaviorSanitizer: null pointer passed to qsort).
+test_trace_of_an_empty_figure() {
+	setup
+	run 0 bb trace enrolled --period 2030-Q1
+	eq "$(cat out)" "$(printf 'enrolled 2030-Q1 all partners\n0 records')"
+	run 0 bb trace enrolled --period 2026-Q1 --cell grade=9
+	contains out "0 records"
+}
+
+# Found in review (2026-11): the report's trace command for the group of
+# records missing a value read "--cell age_band=(missing)", which a shell
+# refuses (syntax error near '('); such an argument is now quoted.
+test_trace_commands_paste_into_a_shell() {
+	setup
+	printf 'sid,birth_date,sex,grade,entry_date,exit_date,days_to_place\nW9,,F,1,2026-04-15,,\n' > west-q2.csv
+	run 0 bb submit --partner west --dataset enrollments --period 2026-Q2 --name west-q2.csv west-q2.csv
+	run 0 bb report --period 2026-Q2 --format json
+	contains out "\"trace\": \"backbone trace enrolled --period 2026-Q2 --cell 'age_band=(missing)'\""
+	run 0 bb report --period 2026-Q2 --format html --out r.html
+	contains r.html "--cell &#39;age_band=(missing)&#39;"
+	# The command as printed runs, and finds the record.
+	run 0 bb trace enrolled --period 2026-Q2 --cell 'age_band=(missing)'
+	contains out "1 record"
+}
+
 test_export_is_a_frictionless_data_package() {
 	setup
 	run 0 bb export --format datapackage --out dp
