@@ -253,6 +253,12 @@ print_compare(FILE *o, json_t *c)
 			fprintf(o, "  (corrects submission %lld)", (long long)json_integer_value(corr));
 		fputc('\n', o);
 	}
+	x = json_object_get(c, "linkage");
+	fprintf(o, "linkage changes: %lld records moved between participants "
+	    "(merges or splits; %lld participants left), %lld records linked late\n",
+	    (long long)json_integer_value(json_object_get(x, "records_moved")),
+	    (long long)json_integer_value(json_object_get(x, "participants_left")),
+	    (long long)json_integer_value(json_object_get(x, "records_linked_late")));
 	fprintf(o, "framework changes: %lld\n", (long long)json_integer_value(
 	    json_object_get(sum, "framework_changes")));
 	arr = json_object_get(c, "framework");
@@ -442,8 +448,11 @@ const struct bb_command bb_cmd_report = {
 	    "framework version, the submission the data is as of, and a content hash\n"
 	    "of the data. The same data and framework give the same bytes.\n"
 	    "Reads the maintained values when they are current, else computes.\n"
+	    "--as-of SUB counts people as linkage had them after SUB, so it gives\n"
+	    "the report made when SUB was the newest submission.\n"
 	    "--compare A B explains why two runs differ: the submissions between\n"
-	    "them, the framework changes, and every figure that changed.",
+	    "them, what linkage changed (merges, splits), the framework changes,\n"
+	    "and every figure that changed.",
 	.opts = report_opts,
 	.min_args = 0, .max_args = 1,
 	.flags = BB_CMD_STORE | BB_CMD_JSON,

@@ -7,6 +7,7 @@
 #include "measure/compare.h"
 #include "measure/values.h"
 #include "measure/report.h"
+#include "store/linkage.h"
 #include "store/store.h"
 #include "util/bb.h"
 #include "util/diag.h"
@@ -116,11 +117,13 @@ same_number(bool ha, double a, bool hb, double b)
 	return ha == hb && (!ha || fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b))));
 }
 
+/* A run: its framework version and the submission its data is as of (the
+ * newest when it reads all current data). */
 static json_t *
-point_json(const struct bb_compare_point *p)
+point_json(const struct bb_compare_point *p, int64_t latest)
 {
 	return json_pack("{s:I, s:I}", "framework_version", (json_int_t)p->fw_version,
-	    "as_of_submission", (json_int_t)p->as_of);
+	    "as_of_submission", (json_int_t)(p->as_of ? p->as_of : latest));
 }
 
 int
@@ -129,6 +132,7 @@ bb_measure_compare(struct bb_store *s, const struct bb_compare_point *a,
 {
 	struct bb_values va, vb;
 	struct sub_arg sa;
+	struct bb_link_changes lc;
 	json_t *root, *figs, *fwc;
 	const struct bb_value **pa = NULL, **pb = NULL;
 	size_t i = 0, k = 0, changed = 0, appeared = 0, gone = 0;
@@ -145,8 +149,8 @@ bb_measure_compare(struct bb_store *s, const struct bb_compare_point *a,
 		goto out;
 	}
 	root = json_object();
-	json_object_set_new(root, "a", point_json(a));
-	json_object_set_new(root, "b", point_json(b));
+	json_object_set_new(root, "a", point_json(a, latest));
+	json_object_set_new(root, "b", point_json(b, latest));
 	/* Submissions between the two points (either way round). */
 	memset(&sa, 0, sizeof(sa));
 	{
@@ -163,6 +167,16 @@ bb_measure_compare(struct bb_store *s, const struct bb_compare_point *a,
 		goto out;
 	}
 	json_object_set_new(root, "submissions", sa.arr);
+	/* Linkage between them: merges, splits, records linked late. */
+	if ((rc = bb_store_link_changes(s, sa.lo, sa.hi, &lc)) != BB_OK) {
+		json_decref(root);
+		bb_diag_set(d, NULL, 0, 0, "store", "cannot read linkage history: %s",
+		    bb_store_errmsg(s));
+		goto out;
+	}
+	json_object_set_new(root, "linkage", json_pack("{s:I, s:I, s:I}",
+	    "records_moved", (json_int_t)lc.moved, "participants_left",
+	    (json_int_t)lc.left, "records_linked_late", (json_int_t)lc.linked_late));
 	/* The framework: changes to outcomes and indicators. */
 	fwc = json_array();
 	if (a->fw_version != b->fw_version && a->canonical && b->canonical) {
@@ -219,9 +233,10 @@ bb_measure_compare(struct bb_store *s, const struct bb_compare_point *a,
 		json_array_append_new(figs, o);
 	}
 	json_object_set_new(root, "figures", figs);
-	json_object_set_new(root, "summary", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	json_object_set_new(root, "summary", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "new_submissions", (json_int_t)sa.added, "corrections",
-	    (json_int_t)sa.corrections, "framework_changes", (json_int_t)json_array_size(fwc),
+	    (json_int_t)sa.corrections, "linkage_changes",
+	    (json_int_t)(lc.moved + lc.linked_late), "framework_changes", (json_int_t)json_array_size(fwc),
 	    "figures_changed", (json_int_t)changed, "figures_only_in_a", (json_int_t)gone,
 	    "figures_only_in_b", (json_int_t)appeared));
 	*out = root;

@@ -1093,9 +1093,15 @@ static const char SQL_CURRENT[] =
     " rp.participant_id FROM record r"
     " LEFT JOIN record_participant rp ON rp.record_id = r.id"
     " WHERE r.dataset_id = ? AND r.active = 1";
+/* As of submission ?2: a record's participant as linkage had it then (not
+ * yet linked, or the participant its first later move took it from). */
 static const char SQL_AS_OF[] =
     "SELECT r.id, r.submission_id, r.source_row, r.partner_id, r.period, r.data,"
-    " rp.participant_id FROM submission s JOIN record r ON r.submission_id = s.id"
+    " CASE WHEN rp.linked_after > ?2 THEN NULL ELSE coalesce("
+    "  (SELECT c.participant_before FROM record_participant_change c"
+    "   WHERE c.record_id = r.id AND c.after_submission > ?2"
+    "   ORDER BY c.after_submission, c.id LIMIT 1), rp.participant_id) END"
+    " FROM submission s JOIN record r ON r.submission_id = s.id"
     " LEFT JOIN record_participant rp ON rp.record_id = r.id"
     " WHERE s.dataset_id = ?1 AND s.id <= ?2"
     " AND (s.superseded_by IS NULL OR s.superseded_by > ?2)";

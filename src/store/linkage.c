@@ -336,6 +336,9 @@ bb_store_participant_ensure(struct bb_store *s, int64_t id, int64_t submission)
 	return done(st);
 }
 
+/* The stamp of a linkage change: the newest submission at the time. */
+#define NEWEST_SUBMISSION "(SELECT coalesce(max(id), 0) FROM submission)"
+
 int
 bb_store_record_participant_set(struct bb_store *s, int64_t record_id,
     int64_t pid)
@@ -343,14 +346,70 @@ bb_store_record_participant_set(struct bb_store *s, int64_t record_id,
 	struct bb_stmt *st;
 	int rc;
 
+	/* A record linked for the first time: one insert. */
 	if ((rc = bb_db_prepare(s->db,
-	    "INSERT INTO record_participant (record_id, participant_id)"
-	    " VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET"
-	    " participant_id = excluded.participant_id", &st)) != BB_OK)
+	    "INSERT INTO record_participant (record_id, participant_id, linked_after)"
+	    " VALUES (?, ?, " NEWEST_SUBMISSION ") ON CONFLICT (record_id) DO NOTHING",
+	    &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_int64(st, 1, record_id);
+	bb_stmt_bind_int64(st, 2, pid);
+	if ((rc = done(st)) != BB_OK || bb_db_changes(s->db) > 0)
+		return rc;
+	/* A move: keep where it was, then move it. */
+	if ((rc = bb_db_prepare(s->db,
+	    "INSERT INTO record_participant_change (record_id, participant_before,"
+	    " after_submission) SELECT record_id, participant_id, " NEWEST_SUBMISSION
+	    " FROM record_participant WHERE record_id = ?1 AND participant_id <> ?2",
+	    &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_int64(st, 1, record_id);
+	bb_stmt_bind_int64(st, 2, pid);
+	if ((rc = done(st)) != BB_OK)
+		return rc;
+	if ((rc = bb_db_prepare(s->db,
+	    "UPDATE record_participant SET participant_id = ?2"
+	    " WHERE record_id = ?1 AND participant_id <> ?2", &st)) != BB_OK)
 		return rc;
 	bb_stmt_bind_int64(st, 1, record_id);
 	bb_stmt_bind_int64(st, 2, pid);
 	return done(st);
+}
+
+int
+bb_store_link_changes(struct bb_store *s, int64_t lo, int64_t hi,
+    struct bb_link_changes *out)
+{
+	struct bb_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = bb_db_prepare(s->db,
+	    "SELECT count(*), count(DISTINCT participant_before)"
+	    " FROM record_participant_change"
+	    " WHERE after_submission > ?1 AND after_submission <= ?2", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_int64(st, 1, lo);
+	bb_stmt_bind_int64(st, 2, hi);
+	if ((rc = bb_stmt_step(st)) == BB_STEP_ROW) {
+		out->moved = bb_stmt_int64(st, 0);
+		out->left = bb_stmt_int64(st, 1);
+	}
+	bb_stmt_free(st);
+	if (rc < 0)
+		return rc;
+	if ((rc = bb_db_prepare(s->db,
+	    "SELECT count(*) FROM record_participant rp"
+	    " JOIN record r ON r.id = rp.record_id"
+	    " WHERE rp.linked_after > ?1 AND rp.linked_after <= ?2"
+	    " AND r.submission_id <= ?1", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_int64(st, 1, lo);
+	bb_stmt_bind_int64(st, 2, hi);
+	if ((rc = bb_stmt_step(st)) == BB_STEP_ROW)
+		out->linked_late = bb_stmt_int64(st, 0);
+	bb_stmt_free(st);
+	return rc < 0 ? rc : BB_OK;
 }
 
 int
@@ -359,6 +418,14 @@ bb_store_participant_merge(struct bb_store *s, int64_t survivor, int64_t other)
 	struct bb_stmt *st;
 	int rc;
 
+	if ((rc = bb_db_prepare(s->db,
+	    "INSERT INTO record_participant_change (record_id, participant_before,"
+	    " after_submission) SELECT record_id, participant_id, " NEWEST_SUBMISSION
+	    " FROM record_participant WHERE participant_id = ?", &st)) != BB_OK)
+		return rc;
+	bb_stmt_bind_int64(st, 1, other);
+	if ((rc = done(st)) != BB_OK)
+		return rc;
 	if ((rc = bb_db_prepare(s->db,
 	    "UPDATE record_participant SET participant_id = ?"
 	    " WHERE participant_id = ?", &st)) != BB_OK)

@@ -101,11 +101,23 @@ int bb_store_link_clk_clear(struct bb_store *s);
 /* Create participant `id` unless it exists. */
 int bb_store_participant_ensure(struct bb_store *s, int64_t id,
     int64_t created_by_submission);
-/* Put record `record_id` in participant `pid` (insert or move). */
+/* Put record `record_id` in participant `pid` (insert or move).  A move
+ * keeps the participant it left in record_participant_change, stamped with
+ * the newest submission, so reports as of a past submission see linkage as
+ * it was then. */
 int bb_store_record_participant_set(struct bb_store *s, int64_t record_id,
     int64_t pid);
+/* What linkage changed after submission `lo` up to `hi` (both stamps as
+ * above): records moved between participants (merges and splits), the
+ * participants they left, and records of submissions up to `lo` linked only
+ * later (their first run failed). */
+struct bb_link_changes {
+	int64_t moved, left, linked_late;
+};
+int bb_store_link_changes(struct bb_store *s, int64_t lo, int64_t hi,
+    struct bb_link_changes *out);
 /* Participant `other` is `survivor`: every record of other moves to the
- * survivor and other.merged_into is set. */
+ * survivor (each move kept as above) and other.merged_into is set. */
 int bb_store_participant_merge(struct bb_store *s, int64_t survivor,
     int64_t other);
 

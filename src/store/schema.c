@@ -222,12 +222,33 @@ static const char m5_linkage[] =
     "  UNIQUE (record_a, record_b)"
     ");";
 
+/* Linkage history, so a report as of a past submission counts people as
+ * linkage had them then: when each record was first linked and, for each
+ * later move (a merge or a split), the participant it left.  Both carry the
+ * newest submission id at the time ("after submission N": review decisions
+ * belong to the submission they follow).  Records linked before this
+ * migration count as linked with their own submission. */
+static const char m6_link_history[] =
+    "ALTER TABLE record_participant"
+    "  ADD COLUMN linked_after INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE record_participant SET linked_after ="
+    "  coalesce((SELECT submission_id FROM record WHERE id = record_id), 0);"
+    "CREATE TABLE record_participant_change ("
+    "  id INTEGER PRIMARY KEY,"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  participant_before INTEGER NOT NULL REFERENCES participant (id),"
+    "  after_submission INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX record_participant_change_by_record"
+    "  ON record_participant_change (record_id, after_submission);";
+
 const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
 	{ 2, "intake", m2_intake, NULL },
 	{ 3, "participants", m3_participants, NULL },
 	{ 4, "values", m4_values, NULL },
 	{ 5, "linkage", m5_linkage, NULL },
+	{ 6, "link history", m6_link_history, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);

@@ -326,10 +326,20 @@ bb_store_data_digest(struct bb_store *s, int64_t as_of, char out[65])
 	bb_stmt_free(st);
 	if (rc < 0)
 		return rc;
-	if ((rc = bb_db_prepare(s->db,
+	/* The links as they stood: as of a past submission, the records linked
+	 * by then, each in the participant it had then, which gives the digest
+	 * the report had when that submission was the newest. */
+	if ((rc = bb_db_prepare(s->db, as_of == 0 ?
 	    "SELECT count(*), coalesce(sum(record_id * 31 + participant_id), 0)"
-	    " FROM record_participant", &st)) != BB_OK)
+	    " FROM record_participant" :
+	    "SELECT count(*), coalesce(sum(rp.record_id * 31 + coalesce("
+	    "  (SELECT c.participant_before FROM record_participant_change c"
+	    "   WHERE c.record_id = rp.record_id AND c.after_submission > ?1"
+	    "   ORDER BY c.after_submission, c.id LIMIT 1), rp.participant_id)), 0)"
+	    " FROM record_participant rp WHERE rp.linked_after <= ?1", &st)) != BB_OK)
 		return rc;
+	if (as_of != 0)
+		bb_stmt_bind_int64(st, 1, as_of);
 	if ((rc = bb_stmt_step(st)) == BB_STEP_ROW) {
 		int n = snprintf(line, sizeof(line), "links %lld %lld\n",
 		    (long long)bb_stmt_int64(st, 0), (long long)bb_stmt_int64(st, 1));

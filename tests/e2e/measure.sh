@@ -375,7 +375,7 @@ test_demo_values_equal_the_generators_truth() {
 	sqlite3 demo.db ".import --csv files/truth.csv truth" \
 	    "INSERT OR IGNORE INTO participant (id) SELECT DISTINCT 1000000 + CAST(substr(person_id, 2) AS INTEGER)
 	       FROM truth WHERE person_id <> '';" \
-	    "INSERT OR REPLACE INTO record_participant SELECT r.id, 1000000 + CAST(substr(t.person_id, 2) AS INTEGER)
+	    "INSERT OR REPLACE INTO record_participant (record_id, participant_id) SELECT r.id, 1000000 + CAST(substr(t.person_id, 2) AS INTEGER)
 	       FROM record r JOIN submission s ON s.id = r.submission_id
 	       JOIN truth t ON t.file = s.file_name AND CAST(t.row AS INTEGER) = r.source_row
 	       WHERE t.person_id <> '' AND r.active = 1;" "DROP TABLE truth;"

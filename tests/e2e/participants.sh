@@ -170,6 +170,48 @@ test_later_record_merges_two_participants() {
 	contains out "  3 active records"
 }
 
+# The locked answer holds across linkage: a report as of a past submission
+# counts people as linkage had them then, not as a later merge has them.
+test_report_as_of_counts_people_as_linkage_had_them() {
+	sed 's/compute: count(distinct participant) from enrollments$/compute: count(distinct participant) from enrollments, sessions/' \
+	    "$FW" > fw.yaml
+	run 0 bb --db t.db init
+	run 0 bb --db t.db framework apply fw.yaml
+	files
+	submit school enrollments 2026-09 s1.csv
+	submit club sessions 2026-09 c1.csv
+	for f in json text; do
+		run 0 bb --db t.db report --period 2026-09 --format $f --out then.$f
+	done
+	contains then.json '"value": 10,'
+	printf 'Member,First,Last,DOB,Zip,Date,Hours\nC20,Priya,Raman,01.06.2015,30099,02.10.2026,2\n' > c2.csv
+	submit club sessions 2026-10 c2.csv
+	contains out "  merged     participant 9 into 5"
+	run 0 bb --db t.db report --period 2026-09 --format json --out now.json
+	contains now.json '"value": 9,'
+	for f in json text; do
+		run 0 bb --db t.db report --period 2026-09 --format $f --as-of 2 --out asof.$f
+		same then.$f asof.$f
+	done
+	run 0 bb --db t.db trace children-served --period 2026-09 --as-of 2
+	contains out "value             12  club         sessions             2  c1.csv                        6  9           v1"
+	run 0 bb --db t.db report --compare 2 3
+	contains out "linkage changes: 1 records moved between participants (merges or splits; 1 participants left), 0 records linked late"
+	contains out "  children-served 2026-09 all partners: 10 -> 9"
+	run 0 bb --db t.db report --compare 2 3 --json
+	contains out '"records_moved": 1'
+	contains out '"linkage_changes": 1'
+	# A review decision belongs to the submission it follows: as of the
+	# newest submission, the report is the current one.
+	run 0 bb --db t.db review accept 1 --by maria
+	run 0 bb --db t.db report --period 2026-09 --format json --out now2.json
+	run 0 bb --db t.db report --period 2026-09 --format json --as-of 3 --out asof3.json
+	same now2.json asof3.json
+	contains now2.json '"value": 8,'
+	run 0 bb --db t.db report --period 2026-09 --format json --as-of 2 --out asof2.json
+	same then.json asof2.json
+}
+
 contains_sql() {
 	sqlite3 t.db "$1" > sql.out
 	contains sql.out "$2"
