@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int
 valid_out_format(const char *v, const char **why)
@@ -170,6 +171,41 @@ list_members(struct bb_ctx *ctx, const char *path)
 	    "%s: name the file to read with --member NAME", path);
 }
 
+/* Read *r to its end, so that its header holds every key, then open the
+ * file again with that header for the rows.  The first pass's warnings are
+ * dropped (the keys they announce are all in the header now); its errors
+ * stay, and end the command (before any output). */
+static bool
+regular(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int
+json_all_keys(const char *path, const struct bb_reader_opts *o,
+    struct bb_reader **r, struct bb_findings *f)
+{
+	struct bb_reader_opts again = *o;
+	struct bb_reader *r2 = NULL;
+	const struct bb_row *row;
+	int rc;
+
+	while ((rc = bb_reader_next(*r, &row)) == 1)
+		;
+	if (rc < 0)
+		return rc;
+	/* The second pass finds again what the first found. */
+	bb_findings_free(f);
+	bb_findings_init(f);
+	again.columns = bb_reader_header(*r);
+	rc = bb_reader_open(path, NULL, &again, &r2, f);
+	bb_reader_free(*r);
+	*r = r2;
+	return rc;
+}
+
 static int
 run_read(struct bb_ctx *ctx)
 {
@@ -204,6 +240,13 @@ run_read(struct bb_ctx *ctx)
 		return list_members(ctx, path);
 	}
 	if (rc != BB_OK)
+		goto out;
+	/* JSON objects may bring new keys late, and a CSV header comes first:
+	 * read the file once for every key, then again to write it (a pipe
+	 * cannot be read twice: its CSV has the first object's keys, and a
+	 * later key's cells follow them unnamed, with the warning). */
+	if (csv && strncmp(bb_reader_format(r), "json", 4) == 0 && regular(path) &&
+	    (rc = json_all_keys(path, &o, &r, &f)) != BB_OK)
 		goto out;
 	bb_progress_start(&prog, "reading", bb_reader_size(r));
 	h = bb_reader_header(r);

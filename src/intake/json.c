@@ -376,7 +376,13 @@ build_row(struct bb_reader *r, struct jsonr *j)
 				    q, (unsigned long long)j->nobj, c + 1);
 			}
 		}
-		j->colval = bb_grow(j->colval, &j->capcol, r->hdr.n, sizeof(*j->colval));
+		if (r->hdr.n > j->capcol) {
+			/* Columns no object has filled yet read as empty. */
+			size_t was = j->capcol;
+			j->colval = bb_grow(j->colval, &j->capcol, r->hdr.n,
+			    sizeof(*j->colval));
+			memset(j->colval + was, 0, (j->capcol - was) * sizeof(*j->colval));
+		}
 		j->vj = bb_grow(j->vj, &j->capvj, idx + 1, sizeof(*j->vj));
 		j->vj[idx] = v;
 		j->colval[c] = ++idx;
@@ -520,6 +526,13 @@ json_open(struct bb_reader *r)
 		r->format_name = "jsonl";
 	else
 		return unexpected(r, j, c, "'[' or '{' at the start of JSON");
+	for (size_t k = 0; r->opts.columns && k < r->opts.columns->ncells; k++) {
+		const char *name = r->opts.columns->cells[k];
+		size_t nl = r->opts.columns->lens[k];
+		if (name != NULL && find_key(r, j, name, nl) == SIZE_MAX &&
+		    (rc = add_column(r, j, name, nl)) != BB_OK)
+			return rc;
+	}
 	if ((rc = next_object(r, j)) < 0)
 		return rc;
 	if (rc == 0) {

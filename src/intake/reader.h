@@ -55,6 +55,10 @@ struct bb_reader_opts {
 	size_t max_columns;	/* 0: 4096 */
 	size_t max_row_bytes;	/* 0: 16 MiB */
 	uint64_t max_uncompressed;	/* XLSX/ZIP members; 0: 2 GiB */
+	/* JSON: the header starts with these keys, in order (e.g. every key a
+	 * first pass found), so later objects bring no new column.  Read only
+	 * while opening. */
+	const struct bb_row *columns;
 };
 
 /* Open a file.  The name used in findings is `display_name` when not NULL

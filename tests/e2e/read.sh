@@ -174,6 +174,27 @@ test_json_array_and_lines() {
 	same_json out <(printf '[{"a":"1"},{"a":"2"}]')
 }
 
+# A key first seen late is a column of the CSV from its header on (the file
+# is read twice); from a pipe, which cannot be, its cells follow unnamed.
+test_json_to_csv_has_every_key() {
+	printf '[\n {"id": 1, "amt": 1.50},\n {"id": 2, "extra": "x, y"},\n {"late": true}\n]\n' > a.json
+	run 0 bb read --format csv a.json
+	eq "$(cat out)" "$(printf 'id,amt,extra,late\n1,1.50,,\n2,,"x, y",\n,,,TRUE')"
+	eq "$(cat err)" ""
+	printf '{"a":1}\n{"b":2,"a":3}\n' > b.jsonl
+	run 0 bb read --format csv b.jsonl
+	eq "$(cat out)" "$(printf 'a,b\n1,\n3,2')"
+	piped() { cat b.jsonl | bb read --as jsonl --format csv /dev/stdin; }
+	run 0 piped
+	eq "$(cat out)" "$(printf 'a\n1\n3,2')"
+	contains err "key 'b' first appears in object 2"
+	# A file that breaks later is refused before any row is written.
+	printf '[{"a":1},\n{"a":"cut' > cut.json
+	run 1 bb read --format csv cut.json
+	eq "$(cat out)" ""
+	contains err "cut.json:2:10: file ends inside the object"
+}
+
 test_hostile_json() {
 	printf '[{"a":1},\n {"a":2, "a":3}]' > dup.json
 	run 1 bb read dup.json
