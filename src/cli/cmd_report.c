@@ -422,8 +422,10 @@ run_report(struct bb_ctx *ctx)
 		print_text(f, r);
 	if (out && fclose(f) != 0 && rc == BB_OK)
 		rc = BB_ERR_IO;
-	if (out && rc == BB_OK && rename(tmp, out) != 0)
-		rc = BB_ERR_IO;
+	if (out && rc == BB_OK && rename(tmp, out) != 0) {
+		rc = bb_ctx_fail(ctx, BB_ERR_IO, "%s: cannot write: %s", out, strerror(errno));
+		goto done;
+	}
 	if (rc != BB_OK)
 		rc = bb_ctx_fail(ctx, rc, "%s: cannot write the report", out ? out : "stdout");
 done:

@@ -162,7 +162,7 @@ static const struct bb_opt_spec review_list_opts[] = {
 const struct bb_command bb_cmd_review_list = {
 	.name = "review list",
 	.args = "",
-	.summary = "pairs of records linkage could not decide, for a person to",
+	.summary = "pairs of records linkage left for a person to decide",
 	.help = "Lists the open pairs of the review queue: pairs of records of two\n"
 	    "participants whose match weight fell in the review band (or, with an\n"
 	    "encoded partner, whose Dice similarity did), with the pair's number,\n"
