@@ -19,7 +19,7 @@
 
 static const struct bb_opt_spec submit_opts[] = {
 	{ "partner", BB_OPT_VALUE, "ID", "the partner sending the file (required)", bb_valid_id },
-	{ "dataset", BB_OPT_VALUE, "NAME", "the dataset the file holds (required)", bb_valid_id },
+	{ "dataset", BB_OPT_VALUE, "NAME", "the dataset the file holds (required, but for a ZIP bundle sent whole)", bb_valid_id },
 	{ "period", BB_OPT_VALUE, "P", "the reporting period (default: the last ended period of the partner's obligation)", NULL },
 	{ "name", BB_OPT_VALUE, "FILE", "the file's name as the partner sent it (default: FILE)", NULL },
 	{ "sheet", BB_OPT_VALUE, "NAME", "XLSX: the sheet to read (default: the crosswalk's, or the first)", NULL },
@@ -142,15 +142,12 @@ print_linkage(FILE *o, const struct bb_link_receipt *l)
 		fprintf(o, "  note       %s\n", l->note);
 }
 
-static void
-print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
-    const struct bb_link_receipt *link, const struct bb_refresh_stats *vals,
-    const double seconds[3])
+static json_t *
+receipt_json(const struct bb_receipt *r, const struct bb_link_receipt *link,
+    const struct bb_refresh_stats *vals, const double seconds[3])
 {
-	FILE *o = ctx->out;
 	const struct bb_problems *pr = &r->problems;
-
-	if (ctx->json) {
+	{
 		json_t *j = json_object(), *arr = json_array();
 		json_object_set_new(j, "outcome", json_string(bb_outcome_name(r->outcome)));
 		/* Wall time of each stage (JSON only: the text receipt stays
@@ -193,7 +190,20 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 			json_object_set_new(j, "values", json_pack("{s:b, s:I, s:I}",
 			    "recomputed_all", vals->full, "indicator_periods",
 			    (json_int_t)vals->periods, "figures", (json_int_t)vals->values));
-		bb_ctx_emit_json(ctx, j);
+		return j;
+	}
+}
+
+static void
+print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
+    const struct bb_link_receipt *link, const struct bb_refresh_stats *vals,
+    const double seconds[3])
+{
+	FILE *o = ctx->out;
+	const struct bb_problems *pr = &r->problems;
+
+	if (ctx->json) {
+		bb_ctx_emit_json(ctx, receipt_json(r, link, vals, seconds));
 		return;
 	}
 	switch (r->outcome) {
@@ -256,35 +266,34 @@ print_receipt(struct bb_ctx *ctx, const struct bb_receipt *r, bool preview,
 	}
 }
 
+/* One file through the pipeline: its receipt printed, or added to `all`
+ * (a bundle's, in JSON).  Counts the outcome in `tally`. */
+struct tally {
+	size_t stored, refused, duplicate;
+};
+
 static int
-run_pipeline(struct bb_ctx *ctx, bool preview)
+run_one(struct bb_ctx *ctx, const struct bb_framework *fw, int64_t ver,
+    const struct bb_submit_request *req, json_t *all, struct tally *t)
 {
-	struct bb_submit_request req;
 	struct bb_arrival a;
-	struct bb_framework *fw = NULL;
-	int64_t ver = 0;
 	int rc;
 
-	memset(&req, 0, sizeof(req));
-	req.partner = bb_ctx_opt(ctx, "partner");
-	req.dataset = bb_ctx_opt(ctx, "dataset");
-	if (req.partner == NULL || req.dataset == NULL)
-		return bb_ctx_fail(ctx, BB_ERR_USAGE, "%s needs --partner and --dataset",
-		    preview ? "preview" : "submit");
-	req.period = bb_ctx_opt(ctx, "period");
-	req.path = ctx->argv[0];
-	req.file_name = bb_ctx_opt(ctx, "name");
-	req.sheet = bb_ctx_opt(ctx, "sheet");
-	req.member = bb_ctx_opt(ctx, "member");
-	req.format = bb_ctx_opt(ctx, "format");
-	req.preview = preview;
-	if ((rc = bb_cli_framework(ctx, 0, &fw, &ver)) != BB_OK)
-		return rc;
 	bb_arrival_init(&a);
-	rc = bb_arrival_submit(ctx->store, fw, ver, &req, &a);
+	rc = bb_arrival_submit(ctx->store, fw, ver, req, &a);
 	double secs[3] = { a.intake.seconds, a.link_seconds, a.values_seconds };
-	print_receipt(ctx, &a.intake, preview, &a.link,
-	    a.values_ran ? &a.values : NULL, secs);
+	if (all != NULL)
+		json_array_append_new(all, receipt_json(&a.intake, &a.link,
+		    a.values_ran ? &a.values : NULL, secs));
+	else
+		print_receipt(ctx, &a.intake, req->preview, &a.link,
+		    a.values_ran ? &a.values : NULL, secs);
+	if (a.intake.outcome == BB_OUTCOME_REFUSED)
+		t->refused++;
+	else if (a.intake.outcome == BB_OUTCOME_DUPLICATE)
+		t->duplicate++;
+	else
+		t->stored++;
 	if (a.link_rc != BB_OK)
 		rc = bb_ctx_fail(ctx, BB_ERR_INTERNAL, "stored, but linkage failed: %s "
 		    "(the records are linked by the next submission)",
@@ -296,6 +305,124 @@ run_pipeline(struct bb_ctx *ctx, bool preview)
 	else if (rc != BB_OK && rc != BB_ERR_INPUT)
 		rc = bb_ctx_fail(ctx, rc, "the store failed: %s", bb_store_errmsg(ctx->store));
 	bb_arrival_clear(&a);
+	return rc;
+}
+
+/* The worse of two outcomes: an internal failure, then a refusal. */
+static int
+worse(int a, int b)
+{
+	if (a == BB_OK || a == BB_ERR_INPUT)
+		return b == BB_OK ? a : b;
+	return a;
+}
+
+/* A ZIP bundle without --dataset: each file to the dataset it holds. */
+static int
+run_bundle(struct bb_ctx *ctx, const struct bb_framework *fw, int64_t ver,
+    struct bb_submit_request *req)
+{
+	struct bb_bundle_plan pl;
+	struct tally t = { 0, 0, 0 };
+	const char *name = req->file_name ? req->file_name : req->path;
+	json_t *all = ctx->json ? json_array() : NULL;
+	int rc, worst = BB_OK;
+
+	rc = bb_bundle_plan(fw, req->partner, req->path, &pl, &ctx->diag);
+	if (rc == BB_ERR_NOTFOUND) {
+		json_decref(all);
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "%s needs --dataset NAME (only a "
+		    "ZIP bundle, whose files go to their datasets by name, can go "
+		    "without)", req->preview ? "preview" : "submit");
+	}
+	if (rc != BB_OK) {
+		json_decref(all);
+		return rc;	/* ctx->diag says why */
+	}
+	if (pl.n == 0) {
+		char list[512] = "";
+		for (size_t i = 0; i < pl.nskipped && strlen(list) < 400; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			    i ? ", " : "", pl.skipped[i]);
+		bb_bundle_plan_free(&pl);
+		json_decref(all);
+		return bb_ctx_fail(ctx, BB_ERR_INPUT, "%s: no file in the bundle holds "
+		    "a dataset of partner '%s' (it holds %s); a crosswalk's 'file', or "
+		    "a file named after its dataset, says which", name, req->partner,
+		    list);
+	}
+	if (!ctx->json) {
+		fprintf(ctx->out, "bundle %s: %zu file%s for partner %s\n", name, pl.n,
+		    pl.n == 1 ? "" : "s", req->partner);
+		for (size_t i = 0; i < pl.n; i++)
+			fprintf(ctx->out, "  %-24s -> %s\n", pl.items[i].member,
+			    pl.items[i].dataset);
+		for (size_t i = 0; i < pl.nskipped; i++)
+			fprintf(ctx->out, "  %-24s    skipped: no dataset of partner %s "
+			    "takes it\n", pl.skipped[i], req->partner);
+		for (size_t i = 0; i < pl.nmissing; i++)
+			fprintf(ctx->out, "  missing: %s\n", pl.missing[i]);
+	}
+	for (size_t i = 0; i < pl.n; i++) {
+		if (!ctx->json)
+			fputc('\n', ctx->out);
+		req->dataset = pl.items[i].dataset;
+		req->member = pl.items[i].member;
+		rc = run_one(ctx, fw, ver, req, all, &t);
+		worst = worse(worst, rc);
+	}
+	if (ctx->json) {
+		json_t *j = json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I, s:I}}",
+		    "bundle", name, "partner", req->partner, "submissions", all,
+		    "skipped", json_array(), "missing", json_array(), "summary",
+		    req->preview ? "would_store" : "stored", (json_int_t)t.stored,
+		    "refused", (json_int_t)t.refused, "already_received",
+		    (json_int_t)t.duplicate);
+		for (size_t i = 0; i < pl.nskipped; i++)
+			json_array_append_new(json_object_get(j, "skipped"),
+			    json_string(pl.skipped[i]));
+		for (size_t i = 0; i < pl.nmissing; i++)
+			json_array_append_new(json_object_get(j, "missing"),
+			    json_string(pl.missing[i]));
+		bb_ctx_emit_json(ctx, j);
+	} else
+		fprintf(ctx->out, "\nbundle %s: %zu %s, %zu refused, %zu already "
+		    "received\n", name, t.stored, req->preview ? "would be stored" :
+		    "stored", t.refused, t.duplicate);
+	bb_bundle_plan_free(&pl);
+	return worst;
+}
+
+static int
+run_pipeline(struct bb_ctx *ctx, bool preview)
+{
+	struct bb_submit_request req;
+	struct bb_framework *fw = NULL;
+	struct tally t = { 0, 0, 0 };
+	int64_t ver = 0;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.partner = bb_ctx_opt(ctx, "partner");
+	req.dataset = bb_ctx_opt(ctx, "dataset");
+	if (req.partner == NULL)
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "%s needs --partner",
+		    preview ? "preview" : "submit");
+	req.period = bb_ctx_opt(ctx, "period");
+	req.path = ctx->argv[0];
+	req.file_name = bb_ctx_opt(ctx, "name");
+	req.sheet = bb_ctx_opt(ctx, "sheet");
+	req.member = bb_ctx_opt(ctx, "member");
+	req.format = bb_ctx_opt(ctx, "format");
+	req.preview = preview;
+	if (req.dataset == NULL && req.member != NULL)
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "--member needs --dataset");
+	if ((rc = bb_cli_framework(ctx, 0, &fw, &ver)) != BB_OK)
+		return rc;
+	if (req.dataset == NULL)
+		rc = run_bundle(ctx, fw, ver, &req);
+	else
+		rc = run_one(ctx, fw, ver, &req, NULL, &t);
 	bb_framework_free(fw);
 	return rc;
 }
@@ -323,7 +450,10 @@ const struct bb_command bb_cmd_submit = {
 	    "rows read, accepted, refused, and every problem with its row, column,\n"
 	    "field, value and rule. The same file sent again stores nothing; a new\n"
 	    "file for the same partner, dataset and period supersedes the earlier\n"
-	    "one (which stays in the history). Exit 0 when stored, 1 when refused.",
+	    "one (which stays in the history). Exit 0 when stored, 1 when refused.\n"
+	    "A ZIP bundle sent without --dataset (an HMIS CSV export) goes in\n"
+	    "whole: each file to the dataset whose crosswalk 'file' names it, or\n"
+	    "whose id is its name (Client.csv -> client), each its own submission.",
 	.opts = submit_opts,
 	.min_args = 1, .max_args = 1,
 	.flags = BB_CMD_STORE | BB_CMD_JSON,

@@ -558,6 +558,12 @@ bb_reader_next(struct bb_reader *r, const struct bb_row **row)
 }
 
 const char *
+bb_reader_name(const struct bb_reader *r)
+{
+	return r->name;
+}
+
+const char *
 bb_reader_format(const struct bb_reader *r)
 {
 	return r->format_name;

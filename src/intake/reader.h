@@ -78,6 +78,9 @@ const struct bb_row *bb_reader_header(struct bb_reader *r);
  * end, or a negative BB_ERR_* when the file cannot be read further (a finding
  * says where). */
 int bb_reader_next(struct bb_reader *r, const struct bb_row **row);
+/* The name findings use: the display name, or for a member of a ZIP bundle
+ * "BUNDLE/MEMBER". */
+const char *bb_reader_name(const struct bb_reader *r);
 /* What is being read: "csv", "xlsx", "json" (an array) or "jsonl". */
 const char *bb_reader_format(const struct bb_reader *r);
 /* Bytes consumed so far and the file's size (for progress). */

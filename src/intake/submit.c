@@ -444,6 +444,11 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 		goto out;
 	}
 	r->format = bb_reader_format(rd);
+	/* A bundle's member: its rows are that file's ("export.zip/Client.csv"). */
+	if (strcmp(bb_reader_name(rd), r->file_name) != 0) {
+		free(r->file_name);
+		r->file_name = bb_utf8_clean(bb_reader_name(rd));
+	}
 	take_findings(r, &rf, &seen);
 	if (bb_mapper_new_for(fw, ds, partner, xw, bb_reader_header(rd), &mp,
 	    &r->problems) != BB_OK) {

@@ -67,4 +67,29 @@ int bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
     int64_t fw_version, const struct bb_submit_request *req,
     struct bb_receipt *r);
 
+/* A ZIP bundle sent whole: which member goes to which dataset
+ * (intake/bundle.c).  Each item is then submitted on its own, with
+ * req.dataset and req.member set. */
+struct bb_bundle_item {
+	char *member;		/* the member's name in the archive */
+	const char *dataset;	/* the framework's */
+};
+struct bb_bundle_plan {
+	struct bb_bundle_item *items;	/* in archive order */
+	size_t n;
+	char **skipped;		/* members no dataset takes */
+	size_t nskipped;
+	char **missing;		/* files the partner's crosswalks name that the
+				   bundle lacks ("Exit.csv (dataset 'exit')") */
+	size_t nmissing;
+};
+
+/* Plan the bundle at `path` for partner `partner_id`.  BB_ERR_NOTFOUND when
+ * the file is not a bundle of readable files (not a ZIP archive, or a
+ * workbook); BB_ERR_INPUT with *d set when the partner is unknown, the
+ * archive cannot be read or two members hold one dataset. */
+int bb_bundle_plan(const struct bb_framework *fw, const char *partner_id,
+    const char *path, struct bb_bundle_plan *plan, struct bb_diag *d);
+void bb_bundle_plan_free(struct bb_bundle_plan *plan);
+
 #endif

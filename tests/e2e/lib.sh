@@ -86,3 +86,14 @@ run_tests() {
 	done
 	rm -rf "$tmproot"
 }
+
+# zip_of OUT NAME=TEXT...: a ZIP archive of the given members.
+zip_of() {
+	/usr/bin/python3 - "$@" <<'PYEOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for arg in sys.argv[2:]:
+        name, text = arg.split("=", 1)
+        z.writestr(name, text.encode().decode("unicode_escape").encode("latin-1"))
+PYEOF
+}

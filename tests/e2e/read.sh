@@ -152,17 +152,6 @@ test_read_needs_a_file() {
 	contains err "--format 'xml' must be json or csv"
 }
 
-# zip_of OUT NAME=TEXT...: a ZIP archive of the given members.
-zip_of() {
-	$PY - "$@" <<'PYEOF'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
-    for arg in sys.argv[2:]:
-        name, text = arg.split("=", 1)
-        z.writestr(name, text.encode().decode("unicode_escape").encode("latin-1"))
-PYEOF
-}
-
 test_json_array_and_lines() {
 	printf '[\n {"id": 1, "amt": 1.50, "ok": true, "n": null, "tags": [1, "a"]},\n {"id": 2, "extra": "x"}\n]\n' > a.json
 	run 0 bb read a.json

@@ -269,7 +269,7 @@ test_unknown_partner_dataset_period() {
 	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q5 p.csv
 	contains out "period '2026-Q5' is not a period label"
 	run 2 bb --db t.db submit --dataset people p.csv
-	contains err "submit needs --partner and --dataset"
+	contains err "submit needs --partner"
 	run 2 bb --db t.db submit --partner plain --dataset people --format bogus p.csv
 	contains err "--format 'bogus' must be csv, xlsx, json, jsonl or zip"
 	run 1 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 missing.csv
@@ -411,6 +411,102 @@ test_hostile_long_line() {
 	setup
 	{ printf '%s\n' "$HDR"; head -c 64000000 /dev/zero | tr '\0' a; printf '\n'; } > long.csv
 	hostile long.csv "long.csv"
+}
+
+# An HMIS-style export sent whole: each file of the bundle goes to the
+# dataset its crosswalk's `file` names (Client.csv, in a folder) or that
+# bears its name (strict.csv), each its own submission; a file no dataset
+# takes is skipped, and said to be.
+hmis_setup() {
+	run 0 bb --db t.db init
+	/usr/bin/python3 - "$FW" > fw.yaml <<'PYEOF'
+import sys
+text = open(sys.argv[1]).read()
+hmis = """  - id: hmis
+    name: Coordinated Entry
+    sector: housing
+    sharing: records
+    obligations:
+      - {dataset: people, cadence: quarterly}
+      - {dataset: strict, cadence: quarterly}
+    crosswalks:
+      - dataset: people
+        file: Client.csv
+        columns: {PersonalID: local_id, FirstName: given_name, LastName: family_name, DOB: birth_date, EntryDate: served_on}
+"""
+sys.stdout.write(text.replace("outcomes:\n", hmis + "outcomes:\n", 1))
+PYEOF
+	run 0 bb --db t.db framework apply fw.yaml
+}
+
+test_bundle_sent_whole() {
+	hmis_setup
+	zip_of export.zip \
+	    'hmis-export/Client.csv=PersonalID,FirstName,LastName,DOB,EntryDate\nH001,Ana,Lopez,2019-04-02,2026-08-03\nH002,Bo,Ng,2018-01-01,2026-08-04\n' \
+	    'hmis-export/strict.csv=code,n\nx,1\n' \
+	    'hmis-export/Funder.csv=FunderID,Funder\n1,HUD\n'
+	run 0 bb --db t.db submit --partner hmis --period 2026-Q3 export.zip
+	contains out "bundle export.zip: 2 files for partner hmis"
+	contains out "  hmis-export/Client.csv   -> people"
+	contains out "  hmis-export/strict.csv   -> strict"
+	contains out "  hmis-export/Funder.csv      skipped: no dataset of partner hmis takes it"
+	contains out "stored as submission 1: hmis / people / 2026-Q3"
+	contains out "  file       export.zip/hmis-export/Client.csv (csv)"
+	contains out "stored as submission 2: hmis / strict / 2026-Q3"
+	contains out "bundle export.zip: 2 stored, 0 refused, 0 already received"
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM record WHERE submission_id = 1')" 2
+	eq "$(sqlite3 t.db "SELECT data FROM record WHERE submission_id = 2")" '{"code":"x","n":1}'
+	# The raw bytes kept are the bundle's, once.
+	run 0 bb --db t.db submission raw 2
+	cmp -s out export.zip || fail "submission raw 2 is not the bundle"
+	eq "$(sqlite3 t.db 'SELECT count(DISTINCT sha256) FROM blob')" 1
+	# The same bundle again stores nothing.
+	run 0 bb --db t.db submit --partner hmis --period 2026-Q3 --json export.zip
+	contains out '"already_received": 2'
+	contains out '"skipped": [
+    "hmis-export/Funder.csv"
+  ]'
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM submission')" 2
+}
+
+test_bundle_with_a_refused_file() {
+	hmis_setup
+	zip_of export.zip 'Client.csv=PersonalID,FirstName,LastName,DOB,EntryDate\nH001,Ana,Lopez,2019-04-02,2026-08-03\n' \
+	    'strict.csv=code,n\nx,one\n'
+	run 1 bb --db t.db submit --partner hmis --period 2026-Q3 export.zip
+	contains out "stored as submission 1: hmis / people / 2026-Q3"
+	contains out "refused: hmis / strict / 2026-Q3: nothing stored"
+	contains out "bundle export.zip: 1 stored, 1 refused, 0 already received"
+	# Preview stores nothing, and says the same.
+	dump before.sql
+	run 1 bb --db t.db preview --partner hmis --period 2026-Q4 export.zip
+	contains out "bundle export.zip: 1 would be stored, 1 refused, 0 already received"
+	dump after.sql
+	same before.sql after.sql
+}
+
+test_bundle_refusals() {
+	hmis_setup
+	dump before.sql
+	# Two files for one dataset: the second would replace the first.
+	zip_of two.zip 'Client.csv=PersonalID,FirstName,LastName,DOB,EntryDate\n' 'people.csv=local_id\n'
+	run 1 bb --db t.db submit --partner hmis --period 2026-Q3 two.zip
+	eq "$(cat err)" "backbone: two.zip: 'Client.csv' and 'people.csv' both hold dataset 'people': send them in two bundles"
+	# No file any dataset takes.
+	zip_of none.zip 'Funder.csv=a\n1\n' 'Exit.csv=b\n2\n'
+	run 1 bb --db t.db submit --partner hmis --period 2026-Q3 none.zip
+	contains err "none.zip: no file in the bundle holds a dataset of partner 'hmis' (it holds Funder.csv, Exit.csv)"
+	# Not a bundle: --dataset is needed.
+	printf 'code,n\nx,1\n' > s.csv
+	run 2 bb --db t.db submit --partner hmis --period 2026-Q3 s.csv
+	contains err "submit needs --dataset NAME (only a ZIP bundle, whose files go to their datasets by name, can go without)"
+	run 2 bb --db t.db submit --partner hmis --member strict.csv none.zip
+	contains err "--member needs --dataset"
+	printf 'PK\003\004 cut short' > cut.zip
+	run 1 bb --db t.db submit --partner hmis cut.zip
+	contains err "cut.zip"
+	dump after.sql
+	same before.sql after.sql
 }
 
 test_hostile_zip_bomb() {
