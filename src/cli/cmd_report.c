@@ -307,9 +307,23 @@ run_compare(struct bb_ctx *ctx)
 
 	memset(&ca, 0, sizeof(ca));
 	memset(&cb, 0, sizeof(cb));
+	static const char *const report_only[] = { "period", "partner", "role",
+	    "out", "as-of", "framework-version", "from-scratch" };
+	const char *f = bb_ctx_opt(ctx, "format");
+
 	if (ctx->argc != 1)
 		return bb_ctx_fail(ctx, BB_ERR_USAGE, "--compare A needs the second run B: "
 		    "backbone report --compare A B");
+	/* A comparison is of whole runs, for the backbone, on standard output:
+	 * an option it would silently drop (a public view, a file) is refused. */
+	for (size_t i = 0; i < BB_ARRAY_LEN(report_only); i++)
+		if (bb_ctx_flag(ctx, report_only[i]))
+			return bb_ctx_fail(ctx, BB_ERR_USAGE, "--compare takes no --%s "
+			    "(it compares whole runs as the backbone sees them, and "
+			    "prints text, or JSON with --json)", report_only[i]);
+	if (f && strcmp(f, "text") != 0 && strcmp(f, "json") != 0)
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "--compare prints text or json, "
+		    "not --format %s", f);
 	if (valid_point(ctx->argv[0], &(const char *){ NULL }) != BB_OK)
 		return bb_ctx_fail(ctx, BB_ERR_USAGE, "'%s' must be a submission id (12), "
 		    "a framework version (v2), or both (v2@12)", ctx->argv[0]);

@@ -354,6 +354,17 @@ test_compare_explains_a_correction() {
 	contains out "figures: "
 	run 2 bb report --compare 4
 	contains err "--compare A needs the second run B"
+	# What a comparison cannot honour is refused, not dropped: a public
+	# view would otherwise print unsuppressed figures, --out no file.
+	run 2 bb report --compare 4 5 --role public
+	contains err "--compare takes no --role"
+	run 2 bb report --compare 4 5 --out changes.txt
+	contains err "--compare takes no --out"
+	[ ! -e changes.txt ] || fail "changes.txt written"
+	run 2 bb report --compare 4 5 --format html
+	contains err "--compare prints text or json, not --format html"
+	run 0 bb report --compare 4 5 --format json
+	contains out '"figures": ['
 }
 
 test_compare_explains_a_framework_change() {
