@@ -8,6 +8,8 @@
  * the backbone.
  */
 #include "cli/cli.h"
+#include "cli/cli_framework.h"
+#include "framework/framework.h"
 #include "link/arrive.h"
 #include "store/linkage.h"
 #include "store/store.h"
@@ -90,6 +92,8 @@ free_set(char **set, size_t n)
 		free(set[i]);
 }
 
+#define CSV_HEADER "participant_id,records,partners,datasets,first_seen,last_seen\n"
+
 static void
 flush(struct list *L)
 {
@@ -111,6 +115,8 @@ flush(struct list *L)
 		    json_string(a->last) : json_null());
 		json_array_append_new(L->arr, j);
 	} else if (strcmp(L->format, "csv") == 0) {
+		if (L->people == 1)
+			fputs(CSV_HEADER, o);
 		fprintf(o, "%lld,%lld,", (long long)a->id, (long long)a->records);
 		join(o, a->partners, a->np, ";");
 		fputc(',', o);
@@ -166,9 +172,6 @@ run_participants(struct bb_ctx *ctx)
 	L.ctx = ctx;
 	L.format = ctx->json ? "json" : fmt ? fmt : "text";
 	L.arr = json_array();
-	if (strcmp(L.format, "csv") == 0)
-		fputs("participant_id,records,partners,datasets,first_seen,last_seen\n",
-		    ctx->out);
 	rc = bb_store_participant_members_each(ctx->store, bb_ctx_opt(ctx, "partner"),
 	    member_cb, &L);
 	if (rc == BB_OK)
@@ -180,6 +183,23 @@ run_participants(struct bb_ctx *ctx)
 		return bb_ctx_fail(ctx, rc, "cannot list participants: %s",
 		    bb_store_errmsg(ctx->store));
 	}
+	/* Nobody for a partner the framework does not know: a typo, not an
+	 * empty list (a partner dropped from the framework still lists the
+	 * people its records hold). */
+	if (L.people == 0 && bb_ctx_opt(ctx, "partner") != NULL) {
+		struct bb_framework *fw = NULL;
+		if ((rc = bb_cli_framework(ctx, 0, &fw, NULL)) == BB_OK &&
+		    bb_fw_partner(fw, bb_ctx_opt(ctx, "partner")) == NULL)
+			rc = bb_ctx_fail(ctx, BB_ERR_NOTFOUND, "there is no partner '%s'",
+			    bb_ctx_opt(ctx, "partner"));
+		bb_framework_free(fw);
+		if (rc != BB_OK) {
+			json_decref(L.arr);
+			return rc;
+		}
+	}
+	if (strcmp(L.format, "csv") == 0 && L.people == 0)
+		fputs(CSV_HEADER, ctx->out);
 	if (strcmp(L.format, "json") == 0)
 		bb_ctx_emit_json(ctx, L.arr);
 	else {

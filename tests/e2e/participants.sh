@@ -388,6 +388,13 @@ EOF
 	contains out "participants:      10 (each person once across partners)"
 	run 2 bb --db t.db participants --format xml
 	contains err "must be text, csv or json"
+	# A partner the framework does not know is a mistake, not nobody;
+	# a known partner with no people is an empty list.
+	run 1 bb --db t.db participants --partner clubb --format csv
+	eq "$(cat err)" "backbone: there is no partner 'clubb'"
+	eq "$(cat out)" ""
+	run 0 bb --db t.db participants --partner county --format csv
+	eq "$(cat out)" "participant_id,records,partners,datasets,first_seen,last_seen"
 }
 
 test_correction_keeps_participants() {
