@@ -29,13 +29,6 @@ base_name(const char *s)
 	return slash ? slash + 1 : s;
 }
 
-static bool
-names_member(const char *file, const char *member)
-{
-	return strcasecmp(file, member) == 0 ||
-	    strcasecmp(base_name(file), base_name(member)) == 0;
-}
-
 /* Does the partner owe or map dataset `id`? */
 static bool
 partner_has(const struct bb_partner *p, const char *id)
@@ -57,7 +50,7 @@ dataset_for(const struct bb_framework *fw, const struct bb_partner *p,
 	size_t n = dot ? (size_t)(dot - b) : strlen(b);
 
 	for (size_t i = 0; i < p->ncrosswalks; i++)
-		if (p->crosswalks[i].file && names_member(p->crosswalks[i].file, member))
+		if (p->crosswalks[i].file && bb_member_named(p->crosswalks[i].file, member))
 			return p->crosswalks[i].dataset;
 	for (size_t i = 0; i < fw->ndatasets; i++) {
 		const char *id = fw->datasets[i].id;

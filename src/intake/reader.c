@@ -400,7 +400,24 @@ fill_defaults(struct bb_reader *r, const struct bb_reader_opts *from)
 		o->max_uncompressed = BB_DEFAULT_MAX_UNCOMPRESSED;
 }
 
-/* Open the only (or the named) member of a bundle as r->in; sets *fmt. */
+static const char *
+without_folders(const char *s)
+{
+	const char *slash = strrchr(s, '/');
+	return slash ? slash + 1 : s;
+}
+
+bool
+bb_member_named(const char *want, const char *member)
+{
+	return strcasecmp(want, member) == 0 ||
+	    strcasecmp(without_folders(want), without_folders(member)) == 0;
+}
+
+/* Open the only (or the named) member of a bundle as r->in; sets *fmt.  A
+ * name not in the archive as written may name one member folders and case
+ * aside ("Client.csv" for "export/CLIENT.csv"), as a bundle sent whole
+ * matches them (bundle.c). */
 static int
 open_bundle_member(struct bb_reader *r, const char **fmt)
 {
@@ -423,6 +440,16 @@ open_bundle_member(struct bb_reader *r, const char **fmt)
 			rc = BB_ERR_USAGE;
 		} else
 			want = names[0];
+	} else if (!bb_zip_has(r, want)) {
+		const char *found = NULL;
+		size_t hits = 0;
+		for (size_t i = 0; i < n; i++)
+			if (bb_member_named(want, names[i])) {
+				found = names[i];
+				hits++;
+			}
+		if (hits == 1)
+			want = found;
 	}
 	if (rc == BB_OK) {
 		char *full = bb_asprintf("%s/%s", r->name, want);

@@ -93,5 +93,8 @@ uint64_t bb_reader_size(const struct bb_reader *r);
  * whose code is "member-needed". */
 int bb_bundle_members(const char *path, char ***names, size_t *n,
     struct bb_findings *findings);
+/* Does `want` (a --member, a crosswalk's `file`) name the bundle member
+ * `member`: the same name, or the same name without folders, in any case? */
+bool bb_member_named(const char *want, const char *member);
 
 #endif

@@ -467,6 +467,13 @@ test_bundle_sent_whole() {
     "hmis-export/Funder.csv"
   ]'
 	eq "$(sqlite3 t.db 'SELECT count(*) FROM submission')" 2
+	# With --dataset, the crosswalk's `file` finds its member as the bundle
+	# sent whole does: in a folder, in any case.
+	run 0 bb --db t.db preview --partner hmis --dataset people --period 2026-Q4 export.zip
+	contains out "  file       export.zip/hmis-export/Client.csv (csv)"
+	contains out "rows       2 read, 2 accepted, 0 refused"
+	run 0 bb read --member STRICT.CSV export.zip
+	contains out '{"code": "x", "n": "1"}'
 }
 
 test_bundle_with_a_refused_file() {
