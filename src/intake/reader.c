@@ -247,6 +247,14 @@ bb_input_read(struct bb_reader *r, void *buf, size_t n, size_t *got)
 	struct bb_input *in = &r->in;
 
 	*got = 0;
+	if (in->peek_at < in->npeek && n > 0) {
+		size_t k = in->npeek - in->peek_at < n ? in->npeek - in->peek_at : n;
+		memcpy(buf, in->peek + in->peek_at, k);
+		in->peek_at += k;
+		in->done += k;
+		*got = k;
+		return BB_OK;
+	}
 	if (in->eof || n == 0)
 		return BB_OK;
 	if (in->fd >= 0) {
@@ -291,6 +299,9 @@ input_close(struct bb_reader *r)
 	if (r->in.fd >= 0)
 		close(r->in.fd);
 	r->in.fd = -1;
+	free(r->in.peek);
+	r->in.peek = NULL;
+	r->in.npeek = r->in.peek_at = 0;
 	bb_zip_close_member(r);
 }
 
@@ -351,6 +362,18 @@ sniff(struct bb_reader *r)
 	size_t i = 0;
 
 	k = pread(r->in.fd, head, sizeof(head), 0);
+	if (k < 0 && errno == ESPIPE) {
+		/* A pipe: its first bytes are read now and delivered first. */
+		size_t got = 0;
+		if (bb_input_fill(r, head, sizeof(head), &got) != BB_OK)
+			return "csv";	/* the failure is a finding already */
+		r->in.eof = false;	/* the bytes after these are still to come */
+		r->in.peek = bb_malloc(got ? got : 1);
+		memcpy(r->in.peek, head, got);
+		r->in.npeek = got;
+		r->in.done = 0;
+		k = (ssize_t)got;
+	}
 	if (k >= 4 && memcmp(head, "PK\003\004", 4) == 0)
 		return "zip";	/* xlsx or a bundle: decided after opening */
 	if (k >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)

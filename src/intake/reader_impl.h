@@ -121,6 +121,9 @@ struct bb_input {
 	uint64_t done;		/* bytes delivered so far */
 	uint64_t limit;		/* refuse to deliver more than this */
 	bool eof;
+	unsigned char *peek;	/* a pipe's first bytes, read to detect its
+				   format, delivered before the rest; owned */
+	size_t npeek, peek_at;
 };
 
 struct bb_reader;

@@ -177,6 +177,22 @@ test_json_to_csv_has_every_key() {
 	run 0 piped
 	eq "$(cat out)" "$(printf 'a\n1\n3,2')"
 	contains err "key 'b' first appears in object 2"
+	# A pipe is recognised as JSON by its first character, as a file is
+	# (its first bytes are kept and read again), not read as CSV.
+	piped_plain() { cat "$1" | bb read --format csv /dev/stdin; }
+	run 0 piped_plain b.jsonl
+	eq "$(cat out)" "$(printf 'a\n1\n3,2')"
+	run 0 piped_plain a.json
+	eq "$(cat out)" "$(printf 'id,amt\n1,1.50\n2,,"x, y"\n,,,TRUE')"
+	printf 'x;y\n1;2\n' | bb read --format csv /dev/stdin > out
+	eq "$(cat out)" "$(printf 'x,y\n1,2')"
+	seq 1 3000 | sed 's/.*/&,row &/' | sed '1s/^/n,label\n/' > long.csv
+	run 0 bb read long.csv
+	mv out from-file
+	run 0 bb read --format json /dev/stdin < long.csv
+	same from-file out
+	cat long.csv | bb read /dev/stdin > out
+	same from-file out
 	# A file that breaks later is refused before any row is written.
 	printf '[{"a":1},\n{"a":"cut' > cut.json
 	run 1 bb read --format csv cut.json
