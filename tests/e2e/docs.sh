@@ -35,4 +35,23 @@ test_readme_links_exist() {
 	done < links
 }
 
+# A command's example shows that command: the first `$ backbone ...` of the
+# **Example.** under `## backbone X` runs X (global options aside).  The
+# demo's example once showed link-files, and encode's the demo.
+test_examples_run_their_command() {
+	awk '
+	/^## backbone / { cmd = substr($0, 13); inex = 0; seen = 0; next }
+	/^## / { cmd = ""; next }
+	/^\*\*Example\.\*\*/ { inex = 1; next }
+	inex && !seen && /^\$ backbone / {
+		seen = 1
+		line = substr($0, 12)
+		while (match(line, /^(--db [^ ]+|--json|--quiet|-q) /))
+			line = substr(line, RLENGTH + 1)
+		if (index(line " ", cmd " ") != 1)
+			printf "example for %s runs: backbone %s\n", cmd, line
+	}' "$ROOT/docs/cli.md" > wrong
+	[ ! -s wrong ] || { cat wrong >&2; fail "examples that run another command"; }
+}
+
 run_tests
