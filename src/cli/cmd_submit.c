@@ -339,6 +339,15 @@ run_bundle(struct bb_ctx *ctx, const struct bb_framework *fw, int64_t ver,
 		json_decref(all);
 		return rc;	/* ctx->diag says why */
 	}
+	/* Each member is read as what it is: a --format or --sheet meant for
+	 * one file would be applied to the whole archive. */
+	if ((req->format && strcmp(req->format, "zip") != 0) || req->sheet) {
+		bb_bundle_plan_free(&pl);
+		json_decref(all);
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "%s: a bundle sent whole is read "
+		    "member by member, each as what it is: --%s needs --dataset (and "
+		    "--member)", name, req->sheet ? "sheet" : "format");
+	}
 	if (pl.n == 0) {
 		char list[512] = "";
 		for (size_t i = 0; i < pl.nskipped && strlen(list) < 400; i++)

@@ -509,6 +509,12 @@ test_bundle_refusals() {
 	contains err "submit needs --dataset NAME (only a ZIP bundle, whose files go to their datasets by name, can go without)"
 	run 2 bb --db t.db submit --partner hmis --member strict.csv none.zip
 	contains err "--member needs --dataset"
+	# A format or sheet for one file would be applied to the whole archive.
+	zip_of one.zip 'strict.csv=code,n\nx,1\n'
+	run 2 bb --db t.db submit --partner hmis --period 2026-Q3 --format csv one.zip
+	eq "$(cat err)" "backbone: one.zip: a bundle sent whole is read member by member, each as what it is: --format needs --dataset (and --member)"
+	run 2 bb --db t.db submit --partner hmis --period 2026-Q3 --sheet Data one.zip
+	contains err "--sheet needs --dataset"
 	printf 'PK\003\004 cut short' > cut.zip
 	run 1 bb --db t.db submit --partner hmis cut.zip
 	contains err "cut.zip"
