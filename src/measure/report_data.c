@@ -15,11 +15,17 @@ void *
 bb_report_json_num(double v)
 {
 	char buf[64];
+	double r;
 	if (v == floor(v) && fabs(v) < 9e15)
 		return json_integer((json_int_t)v);
-	/* Round to the digits the report keeps, so the text is stable. */
+	/* Round to the digits the report keeps, so the text is stable; what
+	 * rounds to a whole number is one (14, as CSV writes it, never the
+	 * 14.0 that 7 of 50 in percent would give). */
 	bb_report_num_data(v, buf, sizeof(buf));
-	return json_real(strtod(buf, NULL));
+	r = strtod(buf, NULL);
+	if (r == floor(r) && fabs(r) < 9e15)
+		return json_integer((json_int_t)r);
+	return json_real(r);
 }
 
 #define jnum(v) ((json_t *)bb_report_json_num(v))

@@ -5,11 +5,13 @@
  * medians, `from all`, as-of runs, corrections and maintained values.
  */
 #include <check.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "measure/measure.h"
+#include "measure/report.h"
 #include "measure/values.h"
 #include "store/plan.h"
 #include "util/bb.h"
@@ -412,6 +414,25 @@ START_TEST(maintained_from_all_follows_a_late_file)
 }
 END_TEST
 
+/* A figure that rounds to a whole number is one in JSON (and so in
+ * report --compare): 7 of 50 is 14.000000000000002 percent, once printed
+ * "14.0" beside CSV's "14". */
+START_TEST(json_numbers_round_to_whole)
+{
+	json_t *a = bb_report_json_num(7.0 / 50.0 * 100.0);
+	json_t *b = bb_report_json_num(2.0 / 3.0 * 100.0);
+	size_t fl = JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
+	char *sa = json_dumps(a, fl), *sb = json_dumps(b, fl);
+	ck_assert(json_is_integer(a));
+	ck_assert_str_eq(sa, "14");
+	ck_assert_str_eq(sb, "66.666667");
+	free(sa);
+	free(sb);
+	json_decref(a);
+	json_decref(b);
+}
+END_TEST
+
 Suite *suite_values(void);
 
 Suite *
@@ -428,6 +449,7 @@ suite_values(void)
 	tcase_add_test(tc, trace_lists_the_records);
 	tcase_add_test(tc, maintained_values_follow_arrivals);
 	tcase_add_test(tc, maintained_from_all_follows_a_late_file);
+	tcase_add_test(tc, json_numbers_round_to_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
