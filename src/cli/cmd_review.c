@@ -514,6 +514,8 @@ run_link_explain(struct bb_ctx *ctx)
 			json_object_set_new(j, "prob", json_real(round_to(ex.fs.prob, 10000)));
 			json_object_set_new(j, "verdict", json_string(ex.fs.verdict));
 			json_object_set_new(j, "twins", json_boolean(ex.fs.twin));
+			json_object_set_new(j, "local_id_rule",
+			    json_boolean(ex.fs.local_id_rule));
 		} else
 			json_decref(fields);
 		if (ex.has_dice) {
@@ -549,7 +551,9 @@ run_link_explain(struct bb_ctx *ctx)
 		bb_format_double(w, sizeof(w), round_to(ex.fs.weight, 100), 2);
 		bb_format_double(p, sizeof(p), round_to(ex.fs.prob, 10000), 4);
 		fprintf(o, "total weight %s, probability %s: %s%s\n", w, p,
-		    ex.fs.verdict, ex.fs.twin ? " (twins: never linked)" : "");
+		    ex.fs.verdict, ex.fs.twin ? " (twins: never linked)" :
+		    ex.fs.local_id_rule ? " (the partner's own id agrees and "
+		    "nothing contradicts it: raised to the match weight)" : "");
 	} else
 		fprintf(o, "no weights yet: the model is estimated once two records "
 		    "are linked\n");

@@ -352,6 +352,12 @@ bb_link_explain_pair(const struct bb_link_index *ix, size_t a, size_t b,
 		value_text(ix, (uint32_t)b, f, fe->b);
 	}
 	out->twin = lx_twins(ix, x, y, vec);
+	{
+		double sum = 0;
+		for (size_t i = 0; i < out->nfields; i++)
+			sum += out->fields[i].weight;
+		out->local_id_rule = !out->twin && lx_local_id_link(ix, vec, sum);
+	}
 	out->weight = lx_weight(ix, x, y, vec);
 	out->prob = lx_prob(ix, out->weight);
 	if (lx_pairset_has(&ix->same, x, y))

@@ -160,6 +160,9 @@ struct bb_link_explain {
 	double prob;		/* posterior probability of a match */
 	bool twin;		/* same birth date and family name, given names
 				   unrelated: never linked */
+	bool local_id_rule;	/* the partner's own id agrees and nothing
+				   contradicts it: weight raised to the match
+				   weight */
 	const char *decision;	/* "same", "not-same" or NULL: a person's
 				   decision on the pair */
 	const char *verdict;	/* "match", "review" or "non-match" */

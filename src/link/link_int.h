@@ -174,10 +174,14 @@ void lx_model_defaults(struct bb_link_index *ix);
 /* Estimate u (random pairs) and m (EM over `pairs`); sets thresholds. */
 void lx_model_train(struct bb_link_index *ix, const struct lpair *pairs,
     size_t npairs, struct bb_link_stats *st);
-/* Match weight (bits) of a compared pair, with term-frequency adjustment
- * and the twin rule (-INFINITY). */
+/* Match weight (bits) of a compared pair, with term-frequency adjustment,
+ * the twin and household rules (a veto) and the local-id rule (at least
+ * the match weight). */
 double lx_weight(const struct bb_link_index *ix, uint32_t a, uint32_t b,
     uint64_t vec);
+/* The local-id rule: the partner's own id agrees and the fields' weight
+ * `w` is not negative, yet below the match weight. */
+bool lx_local_id_link(const struct bb_link_index *ix, uint64_t vec, double w);
 /* The weight of one field's level for the pair (term frequency applied). */
 double lx_field_weight(const struct bb_link_index *ix, uint32_t a, unsigned f,
     unsigned level, bool *tf);

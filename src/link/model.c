@@ -509,6 +509,13 @@ lx_field_weight(const struct bb_link_index *ix, uint32_t a, unsigned f,
 	return md->w[f][level];
 }
 
+bool
+lx_local_id_link(const struct bb_link_index *ix, uint64_t vec, double w)
+{
+	return ix->model.active[LF_LOCALID] && LV_GET(vec, LF_LOCALID) == 1 &&
+	    w >= 0 && w < ix->model.wmatch;
+}
+
 double
 lx_weight(const struct bb_link_index *ix, uint32_t a, uint32_t b, uint64_t vec)
 {
@@ -518,6 +525,14 @@ lx_weight(const struct bb_link_index *ix, uint32_t a, uint32_t b, uint64_t vec)
 		return LX_VETO;
 	for (unsigned f = 0; f < LF_N; f++)
 		w += lx_field_weight(ix, a, f, LV_GET(vec, f), &tf);
+	/* A partner's own id for the person agreeing is a sure link, unless
+	 * the other fields contradict it more than it weighs (an id typed
+	 * wrong, landing on another person).  The model alone cannot say so:
+	 * when a partner sends many rows per person (monthly attendance),
+	 * random pairs agreeing on an id are mostly the same person, which
+	 * keeps u high and the weight of an id alone below the match weight. */
+	if (lx_local_id_link(ix, vec, w))
+		w = ix->model.wmatch;
 	return w;
 }
 
