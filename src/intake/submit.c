@@ -322,8 +322,15 @@ find_same(struct bb_store *st, struct bb_receipt *r)
 	    r->period, r->sha256, &same);
 
 	if (rc == BB_OK && same) {
+		struct bb_submission sub;
 		r->outcome = BB_OUTCOME_DUPLICATE;
 		r->submission_id = same;
+		/* Named as it was then (a bundle's member: BUNDLE/MEMBER). */
+		if (bb_store_submission_get(st, same, &sub) == BB_OK) {
+			free(r->file_name);
+			r->file_name = bb_strdup(sub.file_name);
+			bb_submission_clear(&sub);
+		}
 	}
 	return rc;
 }

@@ -463,6 +463,7 @@ test_bundle_sent_whole() {
 	# The same bundle again stores nothing.
 	run 0 bb --db t.db submit --partner hmis --period 2026-Q3 --json export.zip
 	contains out '"already_received": 2'
+	contains out '"file": "export.zip/hmis-export/strict.csv"'
 	contains out '"skipped": [
     "hmis-export/Funder.csv"
   ]'
