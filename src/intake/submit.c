@@ -335,6 +335,41 @@ find_same(struct bb_store *st, struct bb_receipt *r)
 	return rc;
 }
 
+/* A period given that is not of the kind the partner owes, or has not
+ * begun: stored all the same (a partner may send a quarter at once, or
+ * early), with a warning, since it is more often a slip. */
+static void
+period_warnings(struct bb_receipt *r, const struct bb_partner *partner,
+    const char *dataset, const struct bb_period *per)
+{
+	static const enum bb_period_kind kind_of[] = {
+		[BB_CAD_MONTHLY] = BB_PERIOD_MONTH,
+		[BB_CAD_QUARTERLY] = BB_PERIOD_QUARTER,
+		[BB_CAD_SCHOOL_YEAR] = BB_PERIOD_SCHOOL_YEAR,
+		[BB_CAD_FISCAL_YEAR] = BB_PERIOD_FISCAL_YEAR,
+		[BB_CAD_ANNUAL] = BB_PERIOD_YEAR,
+	};
+	char today[11];
+	int32_t day;
+
+	for (size_t i = 0; i < partner->nobligations; i++) {
+		const struct bb_obligation *ob = &partner->obligations[i];
+		if (strcmp(ob->dataset, dataset) != 0 ||
+		    (size_t)ob->cadence >= BB_ARRAY_LEN(kind_of) ||
+		    kind_of[ob->cadence] == per->kind)
+			continue;
+		bb_problems_add(&r->problems, BB_SEV_WARNING, 0, 0, NULL, NULL,
+		    per->label, "period", "period %s is not a %s period, which is "
+		    "what %s owes for %s; stored all the same", per->label,
+		    bb_cadence_name(ob->cadence), partner->id, dataset);
+	}
+	bb_clock_today(today);
+	if (bb_date_parse_iso(today, &day) && per->start > day)
+		bb_problems_add(&r->problems, BB_SEV_WARNING, 0, 0, NULL, NULL,
+		    per->label, "period", "period %s has not begun yet (today is "
+		    "%s); stored all the same", per->label, today);
+}
+
 int
 bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
     int64_t fw_version, const struct bb_submit_request *req, struct bb_receipt *r)
@@ -393,6 +428,7 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 			rc = refuse(r, "period", "period '%s' %s", req->period, why);
 			goto out;
 		}
+		period_warnings(r, partner, ds->id, &per);
 	} else {
 		const struct bb_obligation *ob = NULL;
 		char today[11];

@@ -31,6 +31,20 @@ test_plain_partner_stored() {
 	eq "$(sqlite3 t.db 'SELECT source_row FROM record ORDER BY id' | tr '\n' ' ')" "2 3 "
 }
 
+# A period of another kind than the partner owes, or one not begun, is
+# stored with a warning (more often a slip than a plan).
+test_period_slips_are_warned() {
+	setup
+	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,2019-04-02,F,,2026-08-03,,,,,,' > p.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-09 p.csv
+	contains out "  warning file      period 2026-09 is not a quarterly period, which is what plain owes for people; stored all the same [period]"
+	printf '%s\n%s\n' "$HDR" 'A002,Bo,Ng,2019-04-02,F,,2026-08-03,,,,,,' > q.csv
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2027-Q1 --json q.csv
+	contains out '"message": "period 2027-Q1 has not begun yet (today is 2026-11-23); stored all the same"'
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 --json p.csv
+	lacks out '"rule": "period"'
+}
+
 test_crosswalk_maps_every_feature() {
 	setup
 	# Split "Family, Given", join Street + City, code map (w -> F, refused
