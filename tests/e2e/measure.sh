@@ -356,6 +356,21 @@ test_compare_explains_a_correction() {
 	contains err "--compare A needs the second run B"
 }
 
+# Found in review (2026-11): a figure whose value stayed but whose records
+# changed (a second row for a person already counted) differed between the
+# two reports, yet --compare did not list it.
+test_compare_lists_a_figure_whose_records_changed() {
+	setup
+	{ cat "$M/west-enrollments.csv"; echo "W1,2019-01-01,F,1,2026-02-20,,"; } > west2.csv
+	run 0 bb submit --partner west --dataset enrollments --period 2026-Q1 --name west2.csv west2.csv
+	run 0 bb report --compare 4 5
+	contains out "  enrolled 2026-Q1 all partners: 7 -> 7 (records 7 -> 8)"
+	contains out "  enrolled 2026-Q1 west grade=1: 1 -> 1 (records 1 -> 2)"
+	run 0 bb report --compare 4 5 --json
+	contains out '"a_records": 7'
+	contains out '"b_records": 8'
+}
+
 test_compare_explains_a_framework_change() {
 	setup
 	sed 's/value: 10}/value: 12}/' "$M/framework.yaml" > f2.yaml
