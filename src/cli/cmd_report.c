@@ -223,6 +223,38 @@ format_of(struct bb_ctx *ctx)
 	return "text";
 }
 
+/* What changed behind a figure whose value did not: its counts, records
+ * and de-duplication, each as "name a -> b". */
+static void
+print_behind(FILE *o, json_t *x)
+{
+	static const char *const what[][2] = {
+		{ "count", "count" },
+		{ "denominator_count", "denominator count" },
+		{ "records", "records" },
+		{ "deduplication", "de-duplication" },
+	};
+	const char *sep = " (";
+
+	for (size_t i = 0; i < BB_ARRAY_LEN(what); i++) {
+		char ka[40], kb[40];
+		snprintf(ka, sizeof(ka), "a_%s", what[i][0]);
+		snprintf(kb, sizeof(kb), "b_%s", what[i][0]);
+		json_t *a = json_object_get(x, ka), *b = json_object_get(x, kb);
+		if (a == NULL || b == NULL || json_equal(a, b))
+			continue;
+		if (json_is_string(a))
+			fprintf(o, "%s%s %s -> %s", sep, what[i][1], json_string_value(a),
+			    json_string_value(b));
+		else
+			fprintf(o, "%s%s %lld -> %lld", sep, what[i][1],
+			    (long long)json_integer_value(a), (long long)json_integer_value(b));
+		sep = ", ";
+	}
+	if (*sep == ',')
+		fputc(')', o);
+}
+
 static void
 print_compare(FILE *o, json_t *c)
 {
@@ -284,12 +316,16 @@ print_compare(FILE *o, json_t *c)
 		char *vb = json_dumps(json_object_get(x, "b") ? json_object_get(x, "b") :
 		    json_null(), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 		json_t *p = json_object_get(x, "partner"), *by = json_object_get(x, "by");
-		fprintf(o, "  %s %s %s%s%s%s%s: %s -> %s\n", json_string_value(
+		fprintf(o, "  %s %s %s%s%s%s%s: %s -> %s", json_string_value(
 		    json_object_get(x, "indicator")), json_string_value(json_object_get(x,
 		    "period")), json_is_string(p) ? json_string_value(p) : "all partners",
 		    by ? " " : "", by ? json_string_value(by) : "", by ? "=" : "",
 		    by ? json_string_value(json_object_get(x, "group")) : "",
 		    va ? va : "", vb ? vb : "");
+		/* The same value: say what changed behind it. */
+		if (va && vb && strcmp(va, vb) == 0)
+			print_behind(o, x);
+		fputc('\n', o);
 		free(va);
 		free(vb);
 	}

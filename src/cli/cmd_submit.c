@@ -459,7 +459,8 @@ const struct bb_command bb_cmd_submit = {
 	    "rows read, accepted, refused, and every problem with its row, column,\n"
 	    "field, value and rule. The same file sent again stores nothing; a new\n"
 	    "file for the same partner, dataset and period supersedes the earlier\n"
-	    "one (which stays in the history). Exit 0 when stored, 1 when refused.\n"
+	    "one (which stays in the history), and the earlier file sent again\n"
+	    "takes that correction back. Exit 0 when stored, 1 when refused.\n"
 	    "A ZIP bundle sent without --dataset (an HMIS CSV export) goes in\n"
 	    "whole: each file to the dataset whose crosswalk 'file' names it, or\n"
 	    "whose id is its name (Client.csv -> client), each its own submission.",

@@ -206,16 +206,28 @@ bb_measure_compare(struct bb_store *s, const struct bb_compare_point *a,
 		json_t *o;
 		if (c == 0) {
 			const struct bb_value *x = pa[i++], *y = pb[k++];
+			/* A figure is its numbers and what is behind them: the
+			 * same value from other people or records (which
+			 * suppression looks at) has changed too. */
 			if (same_number(x->has_value, x->value, y->has_value, y->value) &&
 			    same_number(x->has_num, x->num, y->has_num, y->num) &&
-			    same_number(x->has_den, x->den, y->has_den, y->den))
+			    same_number(x->has_den, x->den, y->has_den, y->den) &&
+			    x->n_num == y->n_num && x->n_den == y->n_den &&
+			    x->records == y->records && x->dedup == y->dedup &&
+			    bb_streq(x->dedup_note, y->dedup_note))
 				continue;
 			o = figure_key(x);
 			json_object_set_new(o, "change", json_string("changed"));
 			json_object_set_new(o, "a", jnum(x->has_value, x->value));
 			json_object_set_new(o, "b", jnum(y->has_value, y->value));
+			json_object_set_new(o, "a_count", json_integer(x->n_num));
+			json_object_set_new(o, "b_count", json_integer(y->n_num));
+			json_object_set_new(o, "a_denominator_count", json_integer(x->n_den));
+			json_object_set_new(o, "b_denominator_count", json_integer(y->n_den));
 			json_object_set_new(o, "a_records", json_integer(x->records));
 			json_object_set_new(o, "b_records", json_integer(y->records));
+			json_object_set_new(o, "a_deduplication", json_string(bb_dedup_name(x->dedup)));
+			json_object_set_new(o, "b_deduplication", json_string(bb_dedup_name(y->dedup)));
 			changed++;
 		} else if (c < 0) {
 			o = figure_key(pa[i]);

@@ -12,6 +12,7 @@
  *                               (no field name starts so)
  */
 #include "measure/export.h"
+#include "intake/mapper.h"
 #include "measure/report.h"
 #include "store/store.h"
 #include "util/bb.h"
@@ -51,6 +52,35 @@ resource(const char *name, const char *path, json_t *fields, json_t *key)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "name", name, "path", path,
 	    "profile", "tabular-data-resource", "format", "csv", "mediatype", "text/csv",
 	    "encoding", "utf-8", "schema", schema);
+}
+
+/* A field's Table Schema (from `framework export-schema`, which describes
+ * a partner's file) made true of the records this package holds: a missing
+ * value is written empty, whatever code or placeholder was sent (kept
+ * aside by intake), so "" is the one missing value, and a field that can be
+ * sent as missing, or that a partner sharing encodings never sends in
+ * clear (`encoded`), is not required here; a field unique within one
+ * submission is not unique across the many a package holds. */
+static json_t *
+record_field(json_t *own, const struct bb_field *bf, bool encoded)
+{
+	json_t *f = json_deep_copy(own);
+	json_t *c = json_object_get(f, "constraints");
+	bool missing = json_object_get(f, "missingValues") != NULL;
+
+	if (missing)
+		json_object_set_new(f, "missingValues", json_pack("[s]", ""));
+	if (c && (missing || (encoded && bf && bb_mapper_private_role(bf->identity))))
+		json_object_del(c, "required");
+	if (c && json_object_get(c, "unique") != NULL) {
+		json_t *xb = json_object_get(f, "x-backbone");
+		json_object_del(c, "unique");
+		if (xb)
+			json_object_set_new(xb, "unique", json_string("within a submission"));
+	}
+	if (c && json_object_size(c) == 0)
+		json_object_del(f, "constraints");
+	return f;
 }
 
 static FILE *
@@ -246,12 +276,15 @@ descriptor(const struct bb_report *r, bool records)
 	    fields, json_pack("[s, s, s, s, s]", "indicator", "period", "partner", "by",
 	    "group")));
 
+	bool encoded = false;
+	for (size_t i = 0; i < fw->npartners; i++)
+		encoded |= fw->partners[i].sharing == BB_SHARE_ENCODINGS;
 	for (size_t i = 0; records && i < fw->ndatasets; i++) {
 		const struct bb_dataset *ds = &fw->datasets[i];
 		char *path = bb_asprintf("records/%s.csv", ds->id);
 		char *name = bb_asprintf("records-%s", ds->id);
-		/* The dataset's own Table Schema, after the provenance columns.
-		 * A field's own constraints hold for current records. */
+		/* The dataset's own Table Schema, after the provenance columns,
+		 * as it holds for the records written (record_field). */
 		char *text = bb_framework_table_schema(fw, ds);
 		json_t *ts = text ? json_loads(text, 0, NULL) : NULL;
 		json_t *own = ts ? json_object_get(ts, "fields") : NULL;
@@ -268,7 +301,8 @@ descriptor(const struct bb_report *r, bool records)
 		json_array_append_new(fields, field("_participant_id", "integer",
 		    "empty when not linked"));
 		for (k = 0; k < json_array_size(own); k++)
-			json_array_append(fields, json_array_get(own, k));
+			json_array_append_new(fields, record_field(json_array_get(own, k),
+			    k < ds->nfields ? &ds->fields[k] : NULL, encoded));
 		json_decref(ts);
 		json_array_append_new(res, resource(name, path, fields,
 		    json_pack("[s]", "_record_id")));

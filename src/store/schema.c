@@ -242,6 +242,16 @@ static const char m6_link_history[] =
     "CREATE INDEX record_participant_change_by_record"
     "  ON record_participant_change (record_id, after_submission);";
 
+/* A correction can be taken back: the file it replaced, sent again,
+ * becomes current again as a new submission.  Only a current submission
+ * is "this very file already received", so a file is unique among the
+ * current submissions of its slot, not among all of them. */
+static const char m7_resend[] =
+    "DROP INDEX submission_same_file;"
+    "CREATE UNIQUE INDEX submission_same_file"
+    "  ON submission (partner_id, dataset_id, period, sha256)"
+    "  WHERE superseded_by IS NULL;";
+
 const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
 	{ 2, "intake", m2_intake, NULL },
@@ -249,6 +259,7 @@ const struct bb_migration bb_migrations[] = {
 	{ 4, "values", m4_values, NULL },
 	{ 5, "linkage", m5_linkage, NULL },
 	{ 6, "link history", m6_link_history, NULL },
+	{ 7, "resend", m7_resend, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);

@@ -106,7 +106,8 @@ struct bb_submission {
 
 void bb_submission_clear(struct bb_submission *sub);
 
-/* The submission of this exact file for the slot, if any (*id 0 when none). */
+/* The current submission of this exact file for the slot, if any (*id 0
+ * when none): a file the slot has since replaced is not "the same". */
 int bb_store_submission_find_same(struct bb_store *s, const char *partner,
     const char *dataset, const char *period, const char *sha256, int64_t *id);
 /* The current (not superseded) submission for the slot (*id 0 when none). */

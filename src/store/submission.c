@@ -164,7 +164,8 @@ bb_store_submission_find_same(struct bb_store *s, const char *partner,
 {
 	return slot_query(s,
 	    "SELECT id FROM submission WHERE partner_id = ? AND dataset_id = ?"
-	    " AND period = ? AND sha256 = ?", partner, dataset, period, sha256, id);
+	    " AND period = ? AND sha256 = ? AND superseded_by IS NULL", partner,
+	    dataset, period, sha256, id);
 }
 
 int

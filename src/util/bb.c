@@ -195,7 +195,12 @@ bb_format_double(char *buf, size_t bufsz, double v, int digits)
 		bb_strlcpy(buf, "", bufsz);
 		return;
 	}
-	snprintf(buf, bufsz, "%.*f", digits, v);
+	/* A number too long for the buffer written out in full is written
+	 * with an exponent (1e+300), never cut short into another number. */
+	if ((size_t)snprintf(buf, bufsz, "%.*f", digits, v) >= bufsz) {
+		snprintf(buf, bufsz, "%.15g", v);
+		return;
+	}
 	dot = strchr(buf, '.');
 	if (dot != NULL) {
 		e = buf + strlen(buf) - 1;

@@ -294,6 +294,42 @@ EOF
 	lacks pub/datapackage.json "records-"
 }
 
+# Found in review (2026-11): the records' Table Schemas were the partner
+# file's, which the records written do not meet: a required field sent as
+# a missing-value code is written empty (and "" was not a missing value of
+# the field), and a field unique within a submission repeats across
+# submissions; a validator refused the demo's own package.
+test_export_records_meet_their_table_schema() {
+	sed -e 's/{name: sex, type: code, code_list: sex}/{name: sex, type: code, code_list: sex, required: true}/' \
+	    -e '0,/{name: sid, type: text, required: true, identity: local_id}/s//{name: sid, type: text, required: true, unique: true, identity: local_id}/' \
+	    "$M/framework.yaml" > framework.yaml
+	run 0 bb init
+	run 0 bb framework apply framework.yaml
+	run 0 bb submit --partner east --dataset enrollments --period 2026-Q1 --name east.csv "$M/east-enrollments.csv"
+	run 0 bb submit --partner west --dataset enrollments --period 2026-Q1 --name west.csv "$M/west-enrollments.csv"
+	run 0 bb submit --partner west --dataset enrollments --period 2026-Q2 --name west.csv "$M/west-enrollments.csv"
+	run 0 bb export --format datapackage --out dp
+	/usr/bin/python3 - <<'EOF' > check.txt
+import csv, json
+d = json.load(open('dp/datapackage.json'))
+r = [r for r in d['resources'] if r['name'] == 'records-enrollments'][0]
+rows = list(csv.DictReader(open('dp/' + r['path'], newline='')))
+for f in r['schema']['fields']:
+    mv = f.get('missingValues', r['schema'].get('missingValues', ['']))
+    c = f.get('constraints', {})
+    vals = [x[f['name']] for x in rows if x[f['name']] not in mv]
+    if c.get('required') and len(vals) != len(rows):
+        print('required but missing:', f['name'])
+    if c.get('unique') and len(set(vals)) != len(vals):
+        print('unique but repeated:', f['name'])
+    if 'enum' in c and any(v not in c['enum'] for v in vals):
+        print('not in enum:', f['name'])
+print(len(rows), 'records')
+EOF
+	eq "$(cat check.txt)" "11 records" "the records meet their schema"
+	contains dp/datapackage.json '"unique": "within a submission"'
+}
+
 # Found in review (2026-11): a public (or partner) package written into a
 # directory that held a backbone export kept its records/ beside the new
 # descriptor, so the directory meant for outside carried every canonical
@@ -365,6 +401,21 @@ test_compare_explains_a_correction() {
 	contains err "--compare prints text or json, not --format html"
 	run 0 bb report --compare 4 5 --format json
 	contains out '"figures": ['
+}
+
+# Found in review (2026-11): a figure whose value stayed but whose records
+# changed (a second row for a person already counted) differed between the
+# two reports, yet --compare did not list it.
+test_compare_lists_a_figure_whose_records_changed() {
+	setup
+	{ cat "$M/west-enrollments.csv"; echo "W1,2019-01-01,F,1,2026-02-20,,"; } > west2.csv
+	run 0 bb submit --partner west --dataset enrollments --period 2026-Q1 --name west2.csv west2.csv
+	run 0 bb report --compare 4 5
+	contains out "  enrolled 2026-Q1 all partners: 7 -> 7 (records 7 -> 8)"
+	contains out "  enrolled 2026-Q1 west grade=1: 1 -> 1 (records 1 -> 2)"
+	run 0 bb report --compare 4 5 --json
+	contains out '"a_records": 7'
+	contains out '"b_records": 8'
 }
 
 test_compare_explains_a_framework_change() {

@@ -171,12 +171,17 @@ test_same_file_at_once_stores_once() {
 	eq "$(sqlite3 t.db 'SELECT count(*), sum(rows_accepted) FROM submission')" "1|4000"
 }
 
-test_correction_supersedes() {
-	setup
+# A file for plain / people / 2026-Q3 (v1.csv), then its correction (v2.csv).
+submit_and_correct() {
 	printf '%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' > v1.csv
 	printf '%s\n%s\n%s\n' "$HDR" 'A001,Ana,Lopez,,,,2026-08-03,,,,,,' 'A002,Bob,Smith,,,,2026-08-04,,,,,,' > v2.csv
 	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 v1.csv
 	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 v2.csv
+}
+
+test_correction_supersedes() {
+	setup
+	submit_and_correct
 	contains out "corrects   submission 1 (kept in the history)"
 	eq "$(sqlite3 t.db 'SELECT submission_id, active FROM record ORDER BY id' | tr '\n' ' ')" "1|0 2|1 2|1 "
 	run 0 bb --db t.db submissions
@@ -185,6 +190,23 @@ test_correction_supersedes() {
 	# Another period is another slot: no superseding.
 	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q4 v1.csv
 	eq "$(sqlite3 t.db 'SELECT coalesce(supersedes, 0) FROM submission WHERE id = 3')" 0
+}
+
+# Found in review (2026-11): a correction could not be taken back: the file
+# it replaced, sent again, was "already received" (as the superseded
+# submission) and nothing was stored, so the correction stayed current.
+test_resending_the_replaced_file_takes_the_correction_back() {
+	setup
+	submit_and_correct
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 v1.csv
+	contains out "stored as submission 3: plain / people / 2026-Q3"
+	contains out "corrects   submission 2 (kept in the history)"
+	eq "$(sqlite3 t.db 'SELECT submission_id, active FROM record ORDER BY id' | tr '\n' ' ')" \
+	    "1|0 2|0 2|0 3|1 " "only the resent file's record counts"
+	# The current file sent again is still recognised.
+	run 0 bb --db t.db submit --partner plain --dataset people --period 2026-Q3 v1.csv
+	contains out "already received: this exact file is submission 3 "
+	eq "$(sqlite3 t.db 'SELECT count(*) FROM submission')" 3
 }
 
 test_preview_stores_nothing() {

@@ -82,6 +82,14 @@ START_TEST(format_double_trims)
 	ck_assert_str_eq(b, "0");
 	bb_format_double(b, sizeof(b), 2.0 / 3.0, 3);
 	ck_assert_str_eq(b, "0.667");
+	/* Found in review (2026-11): a number too long for the buffer came
+	 * out cut short, 2e300 as a 63-digit number. */
+	bb_format_double(b, sizeof(b), 2e300, 6);
+	ck_assert_str_eq(b, "2e+300");
+	bb_format_double(b, sizeof(b), -1.5e70, 2);
+	ck_assert_str_eq(b, "-1.5e+70");
+	bb_format_double(b, sizeof(b), 1e40, 0);
+	ck_assert_str_eq(b, "10000000000000000303786028427003666890752");
 }
 END_TEST
 
