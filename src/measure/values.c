@@ -447,33 +447,71 @@ store_all(struct bb_store *s, const struct bb_framework *fw, int64_t fw_version,
 	return rc;
 }
 
-int
-bb_measure_recompute(struct bb_store *s, const struct bb_framework *fw,
-    int64_t fw_version, struct bb_refresh_stats *st)
+/* The values are computed from one snapshot of the data (a read
+ * transaction), and stored only when, under the write lock, the data is
+ * still what they were computed from (its digest: every current
+ * submission and every link): a submission or a decision that another
+ * process committed in between would otherwise leave values marked current
+ * that miss it.  Then the work is done again, up to RACE_TRIES times; after
+ * that the values stay marked as they were, and reports compute. */
+#define RACE_TRIES 3
+
+/* End the read snapshot, take the write lock, and say whether the data is
+ * still `digest` (*same). */
+static int
+relock(struct bb_store *s, const char *digest, bool *same)
+{
+	char now[65];
+	int rc;
+
+	*same = false;
+	if ((rc = bb_store_commit(s)) != BB_OK || (rc = bb_store_begin(s)) != BB_OK)
+		return rc;
+	if ((rc = bb_store_data_digest(s, 0, now)) != BB_OK) {
+		bb_store_rollback(s);
+		return rc;
+	}
+	*same = strcmp(now, digest) == 0;
+	if (!*same)
+		bb_store_rollback(s);
+	return BB_OK;
+}
+
+static int
+recompute_once(struct bb_store *s, const struct bb_framework *fw,
+    int64_t fw_version, struct bb_refresh_stats *st, bool *stored)
 {
 	struct bb_measure_plans plans;
 	struct bb_compute_opts o;
 	struct bb_values vs;
 	int64_t latest = 0;
+	char digest[65];
+	bool same = false;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
 	memset(&o, 0, sizeof(o));
 	memset(&vs, 0, sizeof(vs));
+	*stored = false;
 	st->full = true;
 	bb_measure_plans_build(fw, &plans);
-	if ((rc = bb_store_submission_latest(s, &latest)) != BB_OK)
+	if ((rc = bb_store_begin_read(s)) != BB_OK)
 		goto out;
-	if ((rc = bb_measure_compute(s, fw, &plans, &o, &vs)) != BB_OK)
+	if ((rc = bb_store_submission_latest(s, &latest)) != BB_OK ||
+	    (rc = bb_store_data_digest(s, 0, digest)) != BB_OK ||
+	    (rc = bb_measure_compute(s, fw, &plans, &o, &vs)) != BB_OK) {
+		bb_store_rollback(s);
 		goto out;
-	if ((rc = bb_store_begin(s)) != BB_OK)
+	}
+	if ((rc = relock(s, digest, &same)) != BB_OK || !same)
 		goto out;
 	if ((rc = bb_store_values_drop(s, fw_version)) == BB_OK &&
 	    (rc = store_all(s, fw, fw_version, &plans, &vs)) == BB_OK &&
-	    (rc = bb_store_values_set_state(s, fw_version, latest)) == BB_OK)
+	    (rc = bb_store_values_set_state(s, fw_version, latest, digest)) == BB_OK)
 		rc = bb_store_commit(s);
 	if (rc != BB_OK)
 		bb_store_rollback(s);
+	*stored = rc == BB_OK;
 	for (size_t i = 0; i < plans.n; i++)
 		st->indicators += plans.plan[i] != NULL;
 	for (size_t i = 0; i < vs.n; i++)
@@ -485,6 +523,29 @@ out:
 	bb_values_clear(&vs);
 	bb_measure_plans_free(&plans);
 	return rc;
+}
+
+typedef int once_fn(struct bb_store *, const struct bb_framework *, int64_t,
+    struct bb_refresh_stats *, bool *);
+
+/* Run `once` until its values are stored, at most RACE_TRIES times. */
+static int
+until_stored(once_fn *once, struct bb_store *s, const struct bb_framework *fw,
+    int64_t fw_version, struct bb_refresh_stats *st)
+{
+	bool stored = false;
+	int rc = BB_OK;
+
+	for (int t = 0; t < RACE_TRIES && rc == BB_OK && !stored; t++)
+		rc = once(s, fw, fw_version, st, &stored);
+	return rc;
+}
+
+int
+bb_measure_recompute(struct bb_store *s, const struct bb_framework *fw,
+    int64_t fw_version, struct bb_refresh_stats *st)
+{
+	return until_stored(recompute_once, s, fw, fw_version, st);
 }
 
 /* Does a part of plan p read dataset (only its `from all` parts when
@@ -545,28 +606,39 @@ touch(struct bb_store *s, const struct bb_measure_plans *plans, int64_t id,
 
 #define REFRESH_MAX_BEHIND 64	/* more submissions missed: recompute all */
 
-int
-bb_measure_refresh(struct bb_store *s, const struct bb_framework *fw,
-    int64_t fw_version, struct bb_refresh_stats *st)
+static int
+refresh_once(struct bb_store *s, const struct bb_framework *fw,
+    int64_t fw_version, struct bb_refresh_stats *st, bool *stored)
 {
 	struct bb_measure_plans plans;
 	struct plist *touched = NULL;
 	struct bb_values vs;
 	struct job j;
 	int64_t as_of = 0, latest = 0;
-	bool found;
+	char digest[65];
+	bool found, same = false;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
 	memset(&vs, 0, sizeof(vs));
 	memset(&j, 0, sizeof(j));
-	if ((rc = bb_store_values_state(s, fw_version, &as_of, NULL, &found)) != BB_OK ||
-	    (rc = bb_store_submission_latest(s, &latest)) != BB_OK)
+	*stored = false;
+	if ((rc = bb_store_begin_read(s)) != BB_OK)
 		return rc;
-	if (!found || latest - as_of > REFRESH_MAX_BEHIND)
-		return bb_measure_recompute(s, fw, fw_version, st);
-	if (latest <= as_of)
-		return BB_OK;
+	if ((rc = bb_store_values_state(s, fw_version, &as_of, NULL, &found)) != BB_OK ||
+	    (rc = bb_store_submission_latest(s, &latest)) != BB_OK ||
+	    (rc = bb_store_data_digest(s, 0, digest)) != BB_OK) {
+		bb_store_rollback(s);
+		return rc;
+	}
+	if (!found || latest - as_of > REFRESH_MAX_BEHIND) {
+		bb_store_commit(s);
+		return recompute_once(s, fw, fw_version, st, stored);
+	}
+	if (latest <= as_of) {
+		*stored = true;
+		return bb_store_commit(s);
+	}
 	bb_measure_plans_build(fw, &plans);
 	touched = bb_calloc(plans.n ? plans.n : 1, sizeof(*touched));
 	for (int64_t id = as_of + 1; id <= latest && rc == BB_OK; id++) {
@@ -588,7 +660,9 @@ bb_measure_refresh(struct bb_store *s, const struct bb_framework *fw,
 	}
 	if (rc == BB_OK && j.n)
 		rc = run_job(s, &plans, &j, false, 0, 0, NULL, &vs);
-	if (rc == BB_OK && (rc = bb_store_begin(s)) == BB_OK) {
+	if (rc != BB_OK)
+		bb_store_rollback(s);
+	else if ((rc = relock(s, digest, &same)) == BB_OK && same) {
 		bb_measure_suppress(&vs, fw->confidentiality.min_cell_size,
 		    BB_ROLE_PUBLIC, NULL);
 		for (size_t r = 0; r < j.n && rc == BB_OK; r++) {
@@ -601,11 +675,12 @@ bb_measure_refresh(struct bb_store *s, const struct bb_framework *fw,
 			}
 		}
 		if (rc == BB_OK)
-			rc = bb_store_values_set_state(s, fw_version, latest);
+			rc = bb_store_values_set_state(s, fw_version, latest, digest);
 		if (rc == BB_OK)
 			rc = bb_store_commit(s);
 		else
 			bb_store_rollback(s);
+		*stored = rc == BB_OK;
 	}
 	st->values = vs.n;
 	for (size_t i = 0; i < plans.n; i++)
@@ -615,4 +690,11 @@ bb_measure_refresh(struct bb_store *s, const struct bb_framework *fw,
 	bb_values_clear(&vs);
 	bb_measure_plans_free(&plans);
 	return rc;
+}
+
+int
+bb_measure_refresh(struct bb_store *s, const struct bb_framework *fw,
+    int64_t fw_version, struct bb_refresh_stats *st)
+{
+	return until_stored(refresh_once, s, fw, fw_version, st);
 }

@@ -48,6 +48,9 @@ int bb_db_exec(struct bb_db *db, const char *sql);
 /* Transactions nest: the outermost begin/commit is real, inner ones are
  * savepoints.  A rollback undoes up to the matching begin. */
 int bb_db_begin(struct bb_db *db);
+/* A transaction that only reads: one snapshot of the database for all its
+ * statements, taking no write lock (end it with commit). */
+int bb_db_begin_read(struct bb_db *db);
 int bb_db_commit(struct bb_db *db);
 int bb_db_rollback(struct bb_db *db);
 int bb_db_tx_depth(const struct bb_db *db);

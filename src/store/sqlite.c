@@ -163,6 +163,17 @@ bb_db_begin(struct bb_db *db)
 }
 
 int
+bb_db_begin_read(struct bb_db *db)
+{
+	if (db->depth > 0)
+		return bb_db_begin(db);
+	int rc = bb_db_exec(db, "BEGIN DEFERRED");
+	if (rc == BB_OK)
+		db->depth++;
+	return rc;
+}
+
+int
 bb_db_commit(struct bb_db *db)
 {
 	char sql[64];

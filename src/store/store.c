@@ -54,6 +54,12 @@ bb_store_begin(struct bb_store *s)
 }
 
 int
+bb_store_begin_read(struct bb_store *s)
+{
+	return bb_db_begin_read(s->db);
+}
+
+int
 bb_store_commit(struct bb_store *s)
 {
 	return bb_db_commit(s->db);

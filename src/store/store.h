@@ -32,6 +32,8 @@ int bb_store_schema_version(struct bb_store *s, int64_t *out);
 
 /* Transactions (nest as savepoints). Callers wrap multi-step writes. */
 int bb_store_begin(struct bb_store *s);
+/* Reads from one snapshot, without the write lock (end with commit). */
+int bb_store_begin_read(struct bb_store *s);
 int bb_store_commit(struct bb_store *s);
 int bb_store_rollback(struct bb_store *s);
 

@@ -249,14 +249,12 @@ bb_store_values_state(struct bb_store *s, int64_t fw_version, int64_t *as_of,
 }
 
 int
-bb_store_values_set_state(struct bb_store *s, int64_t fw_version, int64_t as_of)
+bb_store_values_set_state(struct bb_store *s, int64_t fw_version, int64_t as_of,
+    const char *sha)
 {
 	struct bb_stmt *st;
-	char sha[65];
 	int rc;
 
-	if ((rc = bb_store_data_digest(s, 0, sha)) != BB_OK)
-		return rc;
 	if ((rc = bb_db_prepare(s->db,
 	    "INSERT INTO value_state (framework_version, as_of_submission, data_sha256)"
 	    " VALUES (?1, ?2, ?3) ON CONFLICT (framework_version) DO UPDATE SET"

@@ -82,10 +82,10 @@ int bb_store_values_load(struct bb_store *s, int64_t fw_version,
  * false when they were never computed. */
 int bb_store_values_state(struct bb_store *s, int64_t fw_version,
     int64_t *as_of, char sha256[65], bool *found);
-/* Record that the values include submission `as_of`, and hash the data
- * they were computed from. */
+/* Record that the values include submission `as_of`, with the hash of the
+ * data they were computed from (bb_store_data_digest of now). */
 int bb_store_values_set_state(struct bb_store *s, int64_t fw_version,
-    int64_t as_of);
+    int64_t as_of, const char *sha256);
 
 /* The newest submission id (0 when none). */
 int bb_store_submission_latest(struct bb_store *s, int64_t *id);

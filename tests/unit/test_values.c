@@ -13,8 +13,12 @@
 #include "measure/measure.h"
 #include "measure/report.h"
 #include "measure/values.h"
+#include "store/db.h"
+#include "store/internal.h"
 #include "store/plan.h"
 #include "util/bb.h"
+
+#include <sqlite3.h>
 
 #include "measure_fixture.h"
 #include "store_fixture.h"
@@ -414,6 +418,70 @@ START_TEST(maintained_from_all_follows_a_late_file)
 }
 END_TEST
 
+/* Another process (a second store on the same file) commits a linkage
+ * change and recomputes the values while this one is refreshing them from
+ * its snapshot: under the write lock the data is found changed, and the
+ * older values are not stored over the newer ones as current. */
+static struct bb_store *race_other;
+static int race_fired;
+static int64_t race_record;
+
+static int
+race_cb(void *arg)
+{
+	sqlite3 *mine = arg;
+	struct bb_stmt *q;
+	struct bb_refresh_stats rs;
+
+	if (race_fired || sqlite3_txn_state(mine, "main") != SQLITE_TXN_READ)
+		return 0;
+	race_fired = 1;
+	ck_assert_int_eq(bb_db_prepare(race_other->db, "UPDATE record_participant"
+	    " SET participant_id = 2 WHERE record_id = ?", &q), BB_OK);
+	bb_stmt_bind_int64(q, 1, race_record);
+	ck_assert_int_ge(bb_stmt_step(q), 0);
+	bb_stmt_free(q);
+	ck_assert_int_eq(bb_measure_recompute(race_other, &fx_fw, 1, &rs), BB_OK);
+	return 0;
+}
+
+START_TEST(values_not_stored_over_newer_ones)
+{
+	static const char *const more[] = {
+		"{\"student_id\":\"q\",\"grade\":\"3\",\"enroll_date\":\"2026-07-04\"}",
+	};
+	struct bb_refresh_stats rs;
+	struct bb_diag d;
+	char path[160], kept[65], now[65];
+	sqlite3 *mine;
+	int64_t as_of;
+	bool found;
+
+	seed();
+	fx_setup("count(distinct participant) from enrollments", NULL);
+	ck_assert_int_eq(bb_measure_refresh(st, &fx_fw, 1, &rs), BB_OK);
+	sx_submit(st, "west", "enrollments", "2026-Q3", more, 1, 0, NULL);
+	snprintf(path, sizeof(path), "%s/t.db", sx_dir);
+	memset(&d, 0, sizeof(d));
+	ck_assert_int_eq(bb_store_open(path, false, &race_other, &d), BB_OK);
+	mine = bb_db_handle(st->db);
+	race_record = rid[0];	/* east's "a", participant 1: now 2 */
+	race_fired = 0;
+	sqlite3_progress_handler(mine, 1, race_cb, mine);
+	ck_assert_int_eq(bb_measure_refresh(st, &fx_fw, 1, &rs), BB_OK);
+	sqlite3_progress_handler(mine, 0, NULL, NULL);
+	ck_assert(race_fired);
+	bb_store_close(race_other);
+	/* Kept as current, and equal to a computation now. */
+	ck_assert_int_eq(bb_store_values_state(st, 1, &as_of, kept, &found), BB_OK);
+	ck_assert(found);
+	ck_assert_int_eq(bb_store_data_digest(st, 0, now), BB_OK);
+	ck_assert_str_eq(kept, now);
+	same_as_scratch();
+	sx_close(st);
+}
+END_TEST
+
 /* A figure that rounds to a whole number is one in JSON (and so in
  * report --compare): 7 of 50 is 14.000000000000002 percent, once printed
  * "14.0" beside CSV's "14". */
@@ -450,6 +518,7 @@ suite_values(void)
 	tcase_add_test(tc, maintained_values_follow_arrivals);
 	tcase_add_test(tc, maintained_from_all_follows_a_late_file);
 	tcase_add_test(tc, json_numbers_round_to_whole);
+	tcase_add_test(tc, values_not_stored_over_newer_ones);
 	suite_add_tcase(s, tc);
 	return s;
 }
