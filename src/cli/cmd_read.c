@@ -106,25 +106,27 @@ csv_field(struct bb_buf *b, const char *s, size_t n)
 	bb_buf_putc(b, '"');
 }
 
-/* JSON keys: the header names, a repeated one suffixed _2, _3 ... */
+/* JSON keys: the header names, a repeated one suffixed _2, _3 ...  Keys
+ * [0, *n) are made already (the header only grows): only the new ones are
+ * added, so a header growing key by key costs no more than once. */
 static char **
-unique_keys(const struct bb_row *h)
+unique_keys(char **k, size_t *n, const struct bb_row *h)
 {
-	char **k = bb_calloc(h->ncells + 1, sizeof(*k));
-
-	for (size_t i = 0; i < h->ncells; i++) {
+	k = bb_realloc(k, (h->ncells + 1) * sizeof(*k));
+	for (size_t i = *n; i < h->ncells; i++) {
 		const char *base = h->cells[i] ? h->cells[i] : "";
 		k[i] = bb_strdup(base);
-		for (unsigned n = 2;; n++) {
+		for (unsigned c = 2;; c++) {
 			size_t j;
 			for (j = 0; j < i && strcmp(k[j], k[i]) != 0; j++)
 				;
 			if (j == i)
 				break;
 			free(k[i]);
-			k[i] = bb_asprintf("%s_%u", base, n);
+			k[i] = bb_asprintf("%s_%u", base, c);
 		}
 	}
+	*n = h->ncells;
 	return k;
 }
 
@@ -262,11 +264,8 @@ run_read(struct bb_ctx *ctx)
 	while ((rc = bb_reader_next(r, &row)) == 1) {
 		/* JSON keys may grow (new keys in later JSON objects). */
 		h = bb_reader_header(r);
-		if (!csv && h->ncells != nkeys) {
-			bb_strv_free(keys, nkeys);
-			keys = unique_keys(h);
-			nkeys = h->ncells;
-		}
+		if (!csv && h->ncells != nkeys)
+			keys = unique_keys(keys, &nkeys, h);
 		/* A row's warnings go out just before it, at a line's start. */
 		if (!csv)
 			bb_buf_puts(&b, nrows ? ",\n" : "\n");
