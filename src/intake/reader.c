@@ -651,6 +651,72 @@ bb_bundle_members(const char *path, char ***names, size_t *n,
 	return rc;
 }
 
+int
+bb_bundle_extract(const char *path, const char *display_name,
+    const struct bb_reader_opts *opts, int fd, char **member,
+    const char **format, struct bb_findings *findings)
+{
+	struct bb_reader *r;
+	unsigned char magic[4] = { 0 }, buf[BB_READ_CHUNK];
+	const char *fmt = NULL;
+	FILE *fp;
+	int rc;
+
+	*member = NULL;
+	*format = NULL;
+	if (opts && opts->format && strcmp(opts->format, "zip") != 0 &&
+	    format_by_name(opts->format) == NULL)
+		return BB_ERR_NOTFOUND;	/* bb_reader_open says what is wrong */
+	if (opts && opts->format && strcmp(opts->format, "xlsx") == 0)
+		return BB_ERR_NOTFOUND;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return BB_ERR_NOTFOUND;	/* the caller's open says why */
+	if (fread(magic, 1, 4, fp) != 4 || memcmp(magic, "PK\003\004", 4) != 0) {
+		fclose(fp);
+		return BB_ERR_NOTFOUND;
+	}
+	fclose(fp);
+	r = bb_calloc(1, sizeof(*r));
+	r->path = bb_strdup(path);
+	r->name = bb_strdup(display_name ? display_name : path);
+	r->findings = findings;
+	r->in.fd = -1;
+	fill_defaults(r, opts);
+	if ((rc = bb_zip_open(r)) != BB_OK)
+		goto out;
+	if ((!opts || opts->format == NULL) && bb_zip_has(r, "xl/workbook.xml")) {
+		rc = BB_ERR_NOTFOUND;	/* a workbook */
+		goto out;
+	}
+	if ((rc = open_bundle_member(r, &fmt)) != BB_OK)
+		goto out;
+	for (;;) {
+		size_t got = 0, off = 0;
+		if ((rc = bb_zip_member_read(r, buf, sizeof(buf), &got)) != BB_OK)
+			goto out;
+		if (got == 0)
+			break;
+		while (off < got) {
+			ssize_t w = write(fd, buf + off, got - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				bb_reader_error(r, 0, 0, "write-failed", "cannot keep the "
+				    "member aside to read it: %s", strerror(errno));
+				rc = BB_ERR_IO;
+				goto out;
+			}
+			off += (size_t)w;
+		}
+	}
+	*member = bb_strdup(r->in.member);
+	*format = (opts && opts->format && strcmp(opts->format, "zip") != 0) ?
+	    NULL : fmt;
+out:
+	bb_reader_free(r);
+	return rc;
+}
+
 /* Used by zip.c to pick the members worth listing. */
 bool
 bb_reader_member_readable(const char *name)

@@ -87,6 +87,19 @@ const char *bb_reader_format(const struct bb_reader *r);
 uint64_t bb_reader_offset(const struct bb_reader *r);
 uint64_t bb_reader_size(const struct bb_reader *r);
 
+/* A ZIP bundle's member taken out, to read and keep as a file of its own:
+ * when `path` is a bundle (a ZIP archive that is not a workbook), the
+ * member bb_reader_open would read (opts->member, or the only one) is
+ * written to `fd`, with the same bomb caps as reading it; *member is its
+ * name in the archive (caller frees) and *format the format to read it as
+ * ("csv", "json"; NULL to keep opts->format).  BB_ERR_NOTFOUND, writing
+ * nothing, when the file is not a bundle (or cannot be opened: the
+ * reader's open says why); another error with a finding when the bundle
+ * or the member cannot be read. */
+int bb_bundle_extract(const char *path, const char *display_name,
+    const struct bb_reader_opts *opts, int fd, char **member,
+    const char **format, struct bb_findings *findings);
+
 /* ZIP bundles: the names of the CSV (and XLSX, JSON) members, in archive
  * order.  Caller frees with bb_strv_free(names, n).  Opening a bundle with
  * several members and no opts->member fails with BB_ERR_USAGE and a finding

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void
 bb_receipt_init(struct bb_receipt *r)
@@ -370,6 +371,52 @@ period_warnings(struct bb_receipt *r, const struct bb_partner *partner,
 		    "%s); stored all the same", per->label, today);
 }
 
+/* When path is a ZIP bundle, take the member to read out into a temporary
+ * file (*tmp, for the caller to unlink and free), name the file
+ * BUNDLE/MEMBER and read it as the member's format.  0 with *tmp NULL when
+ * the file is not a bundle. */
+static int
+take_member(struct bb_receipt *r, const char *path, struct bb_reader_opts *ro,
+    char **tmp, struct bb_findings *rf)
+{
+	const char *dir = getenv("TMPDIR"), *fmt = NULL;
+	char *t, *member = NULL;
+	int fd, rc;
+
+	*tmp = NULL;
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	t = bb_asprintf("%s/backbone-member-XXXXXX", dir);
+	if ((fd = mkstemp(t)) < 0) {
+		bb_findings_add(rf, BB_SEV_ERROR, r->file_name, 0, 0, "tmp",
+		    "cannot make a temporary file in %s to read the bundle's "
+		    "member: %s", dir, strerror(errno));
+		free(t);
+		return BB_ERR_IO;
+	}
+	rc = bb_bundle_extract(path, r->file_name, ro, fd, &member, &fmt, rf);
+	if (close(fd) != 0 && rc == BB_OK)
+		rc = BB_ERR_IO;
+	if (rc != BB_OK) {
+		unlink(t);
+		free(t);
+		free(member);
+		return rc == BB_ERR_NOTFOUND ? BB_OK : rc;
+	}
+	*tmp = t;
+	{
+		char *name = bb_asprintf("%s/%s", r->file_name, member);
+		free(r->file_name);
+		r->file_name = bb_utf8_clean(name);
+		free(name);
+	}
+	if (fmt != NULL)
+		ro->format = fmt;
+	ro->member = NULL;
+	free(member);
+	return BB_OK;
+}
+
 int
 bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
     int64_t fw_version, const struct bb_submit_request *req, struct bb_receipt *r)
@@ -385,6 +432,8 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	struct bb_progress prog;
 	struct bb_period per;
 	struct stat st0;
+	char *member_path = NULL;	/* a bundle's member, taken out */
+	const char *path;
 	size_t seen = 0;
 	bool intx = false;
 	int rc = BB_OK;
@@ -464,7 +513,22 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 		    "device?): save it to a file and submit that%s", r->file_name, "");
 		goto out;
 	}
-	if (bb_sha256_file(req->path, r->sha256) != BB_OK) {
+	memset(&ro, 0, sizeof(ro));
+	ro.format = req->format ? req->format : xw ? xw->format : NULL;
+	ro.sheet = req->sheet ? req->sheet : xw ? xw->sheet : NULL;
+	ro.member = req->member ? req->member : xw ? xw->file : NULL;
+	ro.encoding = xw ? xw->encoding : NULL;
+	/* A bundle's member is taken out first: it is the file hashed, kept
+	 * and read, so each member is a file of its own, recognised when sent
+	 * again and corrected on its own. */
+	if ((rc = take_member(r, req->path, &ro, &member_path, &rf)) != BB_OK) {
+		take_findings(r, &rf, &seen);
+		r->outcome = BB_OUTCOME_REFUSED;
+		rc = rc == BB_ERR_IO ? rc : BB_ERR_INPUT;
+		goto out;
+	}
+	path = member_path ? member_path : req->path;
+	if (bb_sha256_file(path, r->sha256) != BB_OK) {
 		rc = refuse(r, "file", "cannot read %s%s", r->file_name, "");
 		goto out;
 	}
@@ -472,12 +536,7 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 	    r->outcome == BB_OUTCOME_DUPLICATE))
 		goto out;
 
-	memset(&ro, 0, sizeof(ro));
-	ro.format = req->format ? req->format : xw ? xw->format : NULL;
-	ro.sheet = req->sheet ? req->sheet : xw ? xw->sheet : NULL;
-	ro.member = req->member ? req->member : xw ? xw->file : NULL;
-	ro.encoding = xw ? xw->encoding : NULL;
-	if (bb_reader_open(req->path, r->file_name, &ro, &rd, &rf) != BB_OK) {
+	if (bb_reader_open(path, r->file_name, &ro, &rd, &rf) != BB_OK) {
 		take_findings(r, &rf, &seen);
 		if (r->problems.errors == 0)
 			bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL, NULL,
@@ -512,7 +571,7 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 		if ((rc = find_same(st, r)) != BB_OK ||
 		    r->outcome == BB_OUTCOME_DUPLICATE)
 			goto out;
-		if ((rc = bb_store_blob_put_file(st, r->sha256, req->path, &size)) != BB_OK)
+		if ((rc = bb_store_blob_put_file(st, r->sha256, path, &size)) != BB_OK)
 			goto out;
 		if ((rc = bb_store_submission_current(st, partner->id, ds->id, per.label,
 		    &current)) != BB_OK)
@@ -609,6 +668,10 @@ out:
 	bb_mapper_free(mp);
 	bb_reader_free(rd);
 	bb_findings_free(&rf);
+	if (member_path != NULL) {
+		unlink(member_path);
+		free(member_path);
+	}
 	if (rc != BB_OK && rc != BB_ERR_INPUT && r->outcome != BB_OUTCOME_REFUSED) {
 		r->outcome = BB_OUTCOME_REFUSED;
 		bb_problems_add(&r->problems, BB_SEV_ERROR, 0, 0, NULL, NULL, NULL,

@@ -492,10 +492,10 @@ test_bundle_sent_whole() {
 	contains out "bundle export.zip: 2 stored, 0 refused, 0 already received"
 	eq "$(sqlite3 t.db 'SELECT count(*) FROM record WHERE submission_id = 1')" 2
 	eq "$(sqlite3 t.db "SELECT data FROM record WHERE submission_id = 2")" '{"code":"x","n":1}'
-	# The raw bytes kept are the bundle's, once.
+	# Each member is kept as a file of its own.
 	run 0 bb --db t.db submission raw 2
-	cmp -s out export.zip || fail "submission raw 2 is not the bundle"
-	eq "$(sqlite3 t.db 'SELECT count(DISTINCT sha256) FROM blob')" 1
+	eq "$(cat out)" "$(printf 'code,n\nx,1')"
+	eq "$(sqlite3 t.db 'SELECT count(DISTINCT sha256) FROM blob')" 2
 	# The same bundle again stores nothing.
 	run 0 bb --db t.db submit --partner hmis --period 2026-Q3 --json export.zip
 	contains out '"already_received": 2'
@@ -504,6 +504,16 @@ test_bundle_sent_whole() {
     "hmis-export/Funder.csv"
   ]'
 	eq "$(sqlite3 t.db 'SELECT count(*) FROM submission')" 2
+	# The bundle again with one file changed: that file corrects its
+	# submission, the other is already received.
+	zip_of export2.zip \
+	    'hmis-export/Client.csv=PersonalID,FirstName,LastName,DOB,EntryDate\nH001,Ana,Lopez,2019-04-02,2026-08-03\nH002,Bo,Ng,2018-01-01,2026-08-04\n' \
+	    'hmis-export/strict.csv=code,n\nx,2\n'
+	run 0 bb --db t.db submit --partner hmis --period 2026-Q3 export2.zip
+	contains out "already received: this exact file is submission 1"
+	contains out "stored as submission 3: hmis / strict / 2026-Q3"
+	contains out "  corrects   submission 2 (kept in the history)"
+	contains out "bundle export2.zip: 1 stored, 0 refused, 1 already received"
 	# With --dataset, the crosswalk's `file` finds its member as the bundle
 	# sent whole does: in a folder, in any case.
 	run 0 bb --db t.db preview --partner hmis --dataset people --period 2026-Q4 export.zip
