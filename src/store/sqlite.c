@@ -3,21 +3,27 @@
  *
  * One file per database, WAL journal, foreign keys enforced, a busy timeout
  * so a second process waits instead of failing.  Nested transactions become
- * savepoints.
+ * savepoints.  A database in a directory that cannot be written (a
+ * published copy on a read-only mount) is opened immutable and read-only:
+ * WAL could not make its -shm file there, and nobody can write it.
  */
 #include "store/db.h"
 #include "util/bb.h"
+#include "util/buf.h"
 #include "util/diag.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct bb_db {
 	sqlite3 *h;
 	int depth;
+	bool read_only;		/* opened as it is, in a place nobody writes */
 	char err[512];
 };
 
@@ -30,6 +36,48 @@ static void
 seterr(struct bb_db *db)
 {
 	bb_strlcpy(db->err, sqlite3_errmsg(db->h), sizeof(db->err));
+}
+
+/* A database in a directory we cannot write (so no -shm file can be made
+ * for WAL, and no other process can write it either), left cleanly (no
+ * -wal file with pages not yet in the database)? */
+static bool
+read_only_place(const char *target)
+{
+	char *dir = bb_strdup(target), *slash = strrchr(dir, '/'), *wal;
+	struct stat sb;
+	bool ro;
+
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	ro = access(slash ? dir : ".", W_OK) != 0 && errno != ENOENT;
+	free(dir);
+	if (!ro)
+		return false;
+	wal = bb_asprintf("%s-wal", target);
+	ro = stat(wal, &sb) != 0 || sb.st_size == 0;
+	free(wal);
+	return ro;
+}
+
+/* "file:PATH?immutable=1", the path's %, ? and # escaped. */
+static char *
+immutable_uri(const char *path)
+{
+	struct bb_buf b;
+
+	bb_buf_init(&b, BB_BUF_NOMAX);
+	bb_buf_puts(&b, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			bb_buf_printf(&b, "%%%02X", (unsigned char)*p);
+		else
+			bb_buf_putc(&b, *p);
+	}
+	bb_buf_puts(&b, "?immutable=1");
+	return bb_buf_take(&b);
 }
 
 int
@@ -55,7 +103,16 @@ bb_db_open(const char *target, bool create, struct bb_db **out, struct bb_diag *
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	db = bb_calloc(1, sizeof(*db));
-	rc = sqlite3_open_v2(target, &db->h, flags, NULL);
+	if (!create && read_only_place(target)) {
+		/* WAL needs its -shm file beside the database; where none can
+		 * be made, nobody can write either: read it as it is. */
+		char *uri = immutable_uri(target);
+		db->read_only = true;
+		rc = sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		free(uri);
+	} else
+		rc = sqlite3_open_v2(target, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		bb_diag_set(d, target, 0, 0, "db-open", "cannot open database: %s",
 		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
@@ -76,7 +133,7 @@ bb_db_open(const char *target, bool create, struct bb_db **out, struct bb_diag *
 	 * will touch again. */
 	if (bb_db_exec(db, "PRAGMA page_size=16384") != BB_OK ||
 	    bb_db_exec(db, "PRAGMA cache_size=-65536") != BB_OK ||
-	    bb_db_exec(db, "PRAGMA journal_mode=WAL") != BB_OK ||
+	    (!db->read_only && bb_db_exec(db, "PRAGMA journal_mode=WAL") != BB_OK) ||
 	    bb_db_exec(db, "PRAGMA foreign_keys=ON") != BB_OK ||
 	    bb_db_exec(db, "PRAGMA synchronous=NORMAL") != BB_OK) {
 		bb_diag_set(d, target, 0, 0, "db-open", "not a usable database: %s",

@@ -92,6 +92,33 @@ test_empty_db_and_flag_values_refused() {
 # Several processes creating one database at once: each migration is
 # applied once, whoever gets there first; the others find it applied.  One
 # init wins, the rest say the initiative exists; none fails internally.
+# A database in a directory nobody may write (a published copy on a
+# read-only mount) is read as it is: WAL could make no -shm file there.
+# Writing is refused with the reason, and the directory stays as it was.
+# Needs root, to read as another user.
+test_database_in_a_read_only_directory() {
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$BB_BIN" "$@"; }
+	chmod 755 .. .
+	if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null ||
+	    ! as_nobody --version >/dev/null 2>&1; then
+		echo "skipped: needs root, setpriv, and a binary others may run" >&2
+		return 0
+	fi
+	mkdir pub
+	run 0 bb --db pub/r.db init
+	run 0 bb --db pub/r.db framework apply "$DATA/intake/framework.yaml"
+	chmod 555 pub && chmod 644 pub/r.db
+	run 0 as_nobody --db pub/r.db status
+	contains out "schema version:"
+	run 0 as_nobody --db pub/r.db report
+	contains out "Intake Test: indicator report"
+	printf 'code,n\nx,1\n' > s.csv && chmod 644 s.csv
+	run 3 as_nobody --db pub/r.db submit --partner plain --dataset strict --period 2026-Q3 s.csv
+	contains out "the database refused the write (attempt to write a readonly database); nothing was stored"
+	eq "$(ls -A pub)" "r.db"
+	chmod 755 pub
+}
+
 test_concurrent_first_open() {
 	local i codes
 	for round in 1 2; do
