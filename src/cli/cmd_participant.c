@@ -168,6 +168,9 @@ run_participants(struct bb_ctx *ctx)
 	const char *fmt = bb_ctx_opt(ctx, "format");
 	int rc;
 
+	if (ctx->json && fmt && strcmp(fmt, "json") != 0)
+		return bb_ctx_fail(ctx, BB_ERR_USAGE, "--json and --format %s ask for "
+		    "two formats: give one", fmt);
 	memset(&L, 0, sizeof(L));
 	L.ctx = ctx;
 	L.format = ctx->json ? "json" : fmt ? fmt : "text";

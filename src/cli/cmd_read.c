@@ -250,6 +250,13 @@ run_read(struct bb_ctx *ctx)
 	if (csv && strncmp(bb_reader_format(r), "json", 4) == 0 && regular(path) &&
 	    (rc = json_all_keys(path, &o, &r, &f)) != BB_OK)
 		goto out;
+	/* Options for other kinds of file are said to be ignored. */
+	if (o.sheet && strcmp(bb_reader_format(r), "xlsx") != 0)
+		fprintf(ctx->err, "%s: warning: --sheet is for XLSX workbooks; this "
+		    "file is read as %s, so it is ignored\n", path, bb_reader_format(r));
+	if (o.member && strcmp(bb_reader_name(r), path) == 0)
+		fprintf(ctx->err, "%s: warning: --member is for ZIP bundles; this "
+		    "file is not one, so it is ignored\n", path);
 	bb_progress_start(&prog, "reading", bb_reader_size(r));
 	h = bb_reader_header(r);
 	if (csv) {

@@ -395,6 +395,9 @@ EOF
 	eq "$(cat out)" ""
 	run 0 bb --db t.db participants --partner county --format csv
 	eq "$(cat out)" "participant_id,records,partners,datasets,first_seen,last_seen"
+	# Two formats asked for at once is a usage error.
+	run 2 bb --db t.db participants --format csv --json
+	eq "$(cat err)" "backbone: --json and --format csv ask for two formats: give one"
 }
 
 test_correction_keeps_participants() {

@@ -200,6 +200,15 @@ test_json_to_csv_has_every_key() {
 	contains err "cut.json:2:10: file ends inside the object"
 }
 
+# Options for other kinds of file are not silently dropped.
+test_options_for_other_files_are_said_to_be_ignored() {
+	printf 'a\n1\n' > t.csv
+	run 0 bb read --sheet Data --member x.csv t.csv
+	contains err "t.csv: warning: --sheet is for XLSX workbooks; this file is read as csv, so it is ignored"
+	contains err "t.csv: warning: --member is for ZIP bundles; this file is not one, so it is ignored"
+	contains out '{"a": "1"}'
+}
+
 test_hostile_json() {
 	printf '[{"a":1},\n {"a":2, "a":3}]' > dup.json
 	run 1 bb read dup.json
