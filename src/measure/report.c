@@ -147,7 +147,10 @@ earlier_like(const struct bb_value *v, const struct bb_value *h)
 }
 
 /* The trend: the headline scope's totals over periods like the reported
- * one, up to it; and how long the direction of its last change has lasted. */
+ * one, up to it; and how long the direction of its last change has lasted,
+ * counting only changes between periods that follow one another with both
+ * figures known (a suppressed figure, or a period with no data between
+ * two, ends it).  No such last change: trend_len 0, the direction unknown. */
 static void
 item_trend(struct bb_report_item *it, const struct bb_value *const *vals, size_t n,
     const char *partner)
@@ -173,7 +176,8 @@ item_trend(struct bb_report_item *it, const struct bb_value *const *vals, size_t
 	for (size_t j = it->ntrend; j-- > 1;) {
 		const struct bb_value *a = it->trend[j - 1], *b = it->trend[j];
 		int d;
-		if (!a->has_value || !b->has_value || a->suppressed || b->suppressed)
+		if (!a->has_value || !b->has_value || a->suppressed || b->suppressed ||
+		    b->start != a->end + 1)
 			break;
 		d = b->value > a->value ? 1 : b->value < a->value ? -1 : 0;
 		if (len == 0)
