@@ -251,6 +251,24 @@ build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan 
 	}
 }
 
+/* Is a period of this kind one of the cadence's (annual when none)? */
+static bool
+of_cadence(enum bb_period_kind k, enum bb_cadence c)
+{
+	switch (c) {
+	case BB_CAD_MONTHLY:
+		return k == BB_PERIOD_MONTH;
+	case BB_CAD_QUARTERLY:
+		return k == BB_PERIOD_QUARTER;
+	case BB_CAD_SCHOOL_YEAR:
+		return k == BB_PERIOD_SCHOOL_YEAR;
+	case BB_CAD_FISCAL_YEAR:
+		return k == BB_PERIOD_FISCAL_YEAR;
+	default:
+		return k == BB_PERIOD_YEAR;
+	}
+}
+
 static int
 load_values(struct bb_store *s, const struct bb_framework *fw,
     const struct bb_measure_plans *plans, struct bb_report *r)
@@ -276,12 +294,25 @@ load_values(struct bb_store *s, const struct bb_framework *fw,
 		r->maintained = true;
 	} else if ((rc = bb_measure_compute(s, fw, plans, &co, &r->values)) != BB_OK)
 		return rc;
-	/* A period the indicator's values are not kept for: compute it. */
+	/* A period the indicator's values are not kept for: compute it; but
+	 * outside the backbone only a period of the indicator's cadence.
+	 * Suppression works within one period's figures: a quarter and its
+	 * months, or two ranges a day apart, would let a suppressed figure be
+	 * worked out by subtraction from figures each shown. */
 	if (o->period) {
+		struct bb_year_starts ys;
+		struct bb_period asked;
+		const char *why;
+		bb_year_starts_of(fw, &ys);
+		if (bb_period_parse(o->period, &ys, &asked, &why) != BB_OK)
+			return BB_ERR_USAGE;
 		co.period = o->period;
 		for (size_t i = 0; i < plans->n; i++) {
 			bool have = false;
 			if (plans->plan[i] == NULL)
+				continue;
+			if (o->role != BB_ROLE_BACKBONE &&
+			    !of_cadence(asked.kind, plans->ind[i]->cadence))
 				continue;
 			for (size_t k = 0; k < r->values.n && !have; k++)
 				have = strcmp(r->values.v[k].indicator, plans->ind[i]->id) == 0 &&

@@ -462,6 +462,33 @@ assert all(len(l.split()) == 2 for l in lines) and len(lines) == 4, lines' || fa
 	lacks pub.html "<th>Trend</th><td>flat</td>"
 }
 
+# 2026-11-23, review of suppression: outside the backbone a figure is shown
+# only for periods of its indicator's cadence.  The demo's households
+# unsheltered (monthly) were 12, 11 and 6 (suppressed) in July to
+# September, and `--period 2026-Q3 --role public` showed 29; two ranges a
+# day apart would give away one day's registrations.
+test_public_figures_only_for_periods_of_the_cadence() {
+	run 0 bb --db d.db demo --people 300 --dir files
+	has() {
+		/usr/bin/python3 -c 'import json,sys
+for o in json.load(open(sys.argv[1]))["outcomes"]:
+    for i in o["indicators"]:
+        if i["id"] == sys.argv[2]:
+            print("yes" if i.get("figure") else "no")' "$1" "$2"
+	}
+	run 0 bb --db d.db report --period 2026-Q3 --format json --out b.json
+	eq "$(has b.json households-unsheltered)" yes "backbone, a quarter of a monthly indicator"
+	run 0 bb --db d.db report --period 2026-Q3 --role public --format json --out p.json
+	eq "$(has p.json households-unsheltered)" no "public, a quarter of a monthly indicator"
+	eq "$(has p.json children-reached)" yes "public, a quarter of a quarterly indicator"
+	run 0 bb --db d.db report --period 2026-Q3 --role partner --partner library --format json --out l.json
+	eq "$(has l.json households-unsheltered)" no "partner, a quarter of a monthly indicator"
+	run 0 bb --db d.db report --period 2025-06-02..2025-08-31 --role public --format json --out r.json
+	eq "$(has r.json summer-readers)" no "public, a range"
+	run 0 bb --db d.db report --period 2025 --role public --format json --out y.json
+	eq "$(has y.json summer-readers)" yes "public, a year of an annual indicator"
+}
+
 test_demo_values_equal_the_generators_truth() {
 	run 0 bb --db demo.db demo --people 400 --dir files
 	sqlite3 demo.db ".import --csv files/truth.csv truth" \
