@@ -147,7 +147,10 @@ earlier_like(const struct bb_value *v, const struct bb_value *h)
 }
 
 /* The trend: the headline scope's totals over periods like the reported
- * one, up to it; and how long the direction of its last change has lasted. */
+ * one, up to it; and how long the direction of its last change has lasted,
+ * counting only changes between periods that follow one another with both
+ * figures known (a suppressed figure, or a period with no data between
+ * two, ends it).  No such last change: trend_len 0, the direction unknown. */
 static void
 item_trend(struct bb_report_item *it, const struct bb_value *const *vals, size_t n,
     const char *partner)
@@ -173,7 +176,8 @@ item_trend(struct bb_report_item *it, const struct bb_value *const *vals, size_t
 	for (size_t j = it->ntrend; j-- > 1;) {
 		const struct bb_value *a = it->trend[j - 1], *b = it->trend[j];
 		int d;
-		if (!a->has_value || !b->has_value || a->suppressed || b->suppressed)
+		if (!a->has_value || !b->has_value || a->suppressed || b->suppressed ||
+		    b->start != a->end + 1)
 			break;
 		d = b->value > a->value ? 1 : b->value < a->value ? -1 : 0;
 		if (len == 0)
@@ -247,6 +251,24 @@ build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan 
 	}
 }
 
+/* Is a period of this kind one of the cadence's (annual when none)? */
+static bool
+of_cadence(enum bb_period_kind k, enum bb_cadence c)
+{
+	switch (c) {
+	case BB_CAD_MONTHLY:
+		return k == BB_PERIOD_MONTH;
+	case BB_CAD_QUARTERLY:
+		return k == BB_PERIOD_QUARTER;
+	case BB_CAD_SCHOOL_YEAR:
+		return k == BB_PERIOD_SCHOOL_YEAR;
+	case BB_CAD_FISCAL_YEAR:
+		return k == BB_PERIOD_FISCAL_YEAR;
+	default:
+		return k == BB_PERIOD_YEAR;
+	}
+}
+
 static int
 load_values(struct bb_store *s, const struct bb_framework *fw,
     const struct bb_measure_plans *plans, struct bb_report *r)
@@ -272,12 +294,25 @@ load_values(struct bb_store *s, const struct bb_framework *fw,
 		r->maintained = true;
 	} else if ((rc = bb_measure_compute(s, fw, plans, &co, &r->values)) != BB_OK)
 		return rc;
-	/* A period the indicator's values are not kept for: compute it. */
+	/* A period the indicator's values are not kept for: compute it; but
+	 * outside the backbone only a period of the indicator's cadence.
+	 * Suppression works within one period's figures: a quarter and its
+	 * months, or two ranges a day apart, would let a suppressed figure be
+	 * worked out by subtraction from figures each shown. */
 	if (o->period) {
+		struct bb_year_starts ys;
+		struct bb_period asked;
+		const char *why;
+		bb_year_starts_of(fw, &ys);
+		if (bb_period_parse(o->period, &ys, &asked, &why) != BB_OK)
+			return BB_ERR_USAGE;
 		co.period = o->period;
 		for (size_t i = 0; i < plans->n; i++) {
 			bool have = false;
 			if (plans->plan[i] == NULL)
+				continue;
+			if (o->role != BB_ROLE_BACKBONE &&
+			    !of_cadence(asked.kind, plans->ind[i]->cadence))
 				continue;
 			for (size_t k = 0; k < r->values.n && !have; k++)
 				have = strcmp(r->values.v[k].indicator, plans->ind[i]->id) == 0 &&

@@ -63,8 +63,10 @@ struct bb_report_item {
 	size_t ngroups;
 	const struct bb_value **trend;	/* oldest first, ending at the period */
 	size_t ntrend;
-	int trend_dir;		/* +1 rising, -1 falling, 0 flat or unknown */
-	int trend_len;		/* periods the current direction has lasted */
+	int trend_dir;		/* +1 rising, -1 falling, 0 flat (or unknown) */
+	int trend_len;		/* periods the current direction has lasted;
+				   0: unknown (no last change between known
+				   figures of periods that follow one another) */
 	const struct bb_target *target;	/* for the period, or the next one */
 	bool has_variance;
 	double variance;	/* value - target */

@@ -116,8 +116,9 @@ item_json(const struct bb_report_item *it)
 		json_array_append_new(a, p);
 	}
 	json_object_set_new(o, "trend", a);
-	json_object_set_new(o, "trend_direction", json_string(it->trend_dir > 0 ?
-	    "rising" : it->trend_dir < 0 ? "falling" : "flat"));
+	json_object_set_new(o, "trend_direction", it->trend_len == 0 ? json_null() :
+	    json_string(it->trend_dir > 0 ? "rising" : it->trend_dir < 0 ? "falling" :
+	    "flat"));
 	json_object_set_new(o, "trend_periods", json_integer(it->trend_len));
 	a = json_array();
 	for (size_t i = 0; i < it->npartners; i++)

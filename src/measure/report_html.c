@@ -112,6 +112,14 @@ count_cell(FILE *f, bool show, bool has, double v)
 	fputs("</td>", f);
 }
 
+/* Does the trend's line join a to b: both known, b the period after a? */
+static bool
+joined(const struct bb_value *a, const struct bb_value *b)
+{
+	return a->has_value && !a->suppressed && b->has_value && !b->suppressed &&
+	    b->start == a->end + 1;
+}
+
 static void
 chart(FILE *f, const struct bb_report_item *it)
 {
@@ -144,21 +152,30 @@ chart(FILE *f, const struct bb_report_item *it)
 	fputs("\">", f);
 	fprintf(f, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#d9dee6\"/>",
 	    L, H - B, W - R, H - B);
-#define PX(i) (it->ntrend > 1 ? L + (W - L - R) * (double)(i) / (double)(it->ntrend - 1) : W / 2)
+	/* Periods placed by their start, so that periods with no data show
+	 * as gaps; the line joins only known figures of periods that follow
+	 * one another. */
+	double t0 = it->trend[0]->start, t1 = it->trend[it->ntrend - 1]->start;
+#define PX(i) (t1 > t0 ? L + (W - L - R) * ((double)it->trend[i]->start - t0) / (t1 - t0) : W / 2)
 #define PY(v) (T + (H - T - B) * (1 - ((v) - lo) / (hi - lo)))
 	if (it->target) {
 		y = PY(it->target->value);
 		fprintf(f, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#1e7b45\""
 		    " stroke-dasharray=\"4 3\"/>", L, y, W - R, y);
 	}
-	fputs("<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"", f);
-	for (size_t i = 0, k = 0; i < it->ntrend; i++) {
-		const struct bb_value *v = it->trend[i];
-		if (!v->has_value || v->suppressed)
+	for (size_t i = 0; i + 1 < it->ntrend; i++) {
+		size_t j = i;
+		while (j + 1 < it->ntrend && joined(it->trend[j], it->trend[j + 1]))
+			j++;
+		if (j == i)
 			continue;
-		fprintf(f, "%s%.1f,%.1f", k++ ? " " : "", PX(i), PY(v->value));
+		fputs("<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"", f);
+		for (size_t k = i; k <= j; k++)
+			fprintf(f, "%s%.1f,%.1f", k > i ? " " : "", PX(k),
+			    PY(it->trend[k]->value));
+		fputs("\"/>", f);
+		i = j - 1;
 	}
-	fputs("\"/>", f);
 	for (size_t i = 0; i < it->ntrend; i++) {
 		const struct bb_value *v = it->trend[i];
 		if (!v->has_value || v->suppressed)
@@ -221,16 +238,10 @@ facts(FILE *f, const struct bb_report_item *it)
 		esc(f, b);
 		fputs("%</td></tr>", f);
 	}
-	if (it->ntrend > 1) {
-		fputs("<tr><th>Trend</th><td>", f);
-		if (it->trend_len == 0 || it->trend_dir == 0)
-			fprintf(f, "flat%s", it->trend_len > 1 ? "" : "");
-		else
-			fprintf(f, "%s", it->trend_dir > 0 ? "rising" : "falling");
-		if (it->trend_len > 0)
-			fprintf(f, " for %d period%s", it->trend_len, it->trend_len == 1 ? "" : "s");
-		fputs("</td></tr>", f);
-	}
+	if (it->ntrend > 1 && it->trend_len > 0)
+		fprintf(f, "<tr><th>Trend</th><td>%s for %d period%s</td></tr>",
+		    it->trend_dir > 0 ? "rising" : it->trend_dir < 0 ? "falling" : "flat",
+		    it->trend_len, it->trend_len == 1 ? "" : "s");
 	fputs("</table>", f);
 }
 

@@ -131,9 +131,11 @@ bb_report_write_xlsx(const struct bb_report *r, const char *path)
 		put_num(sum, row, 12, it->has_variance, it->variance, num);
 		put_num(sum, row, 13, it->has_variance, it->pct_of_target, num);
 		if (h) {
-			worksheet_write_string(sum, row, 14, it->trend_dir > 0 ? "rising" :
-			    it->trend_dir < 0 ? "falling" : "flat", NULL);
-			worksheet_write_number(sum, row, 15, it->trend_len, NULL);
+			if (it->trend_len > 0) {
+				worksheet_write_string(sum, row, 14, it->trend_dir > 0 ?
+				    "rising" : it->trend_dir < 0 ? "falling" : "flat", NULL);
+				worksheet_write_number(sum, row, 15, it->trend_len, NULL);
+			}
 			worksheet_write_string(sum, row, 16, h->dedup_note ? h->dedup_note : "",
 			    NULL);
 			figure_row(figs, frow++, it, h, num);

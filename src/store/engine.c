@@ -925,6 +925,12 @@ update(struct acc *a, const struct bb_plan_part *q, bool aggregate, double count
 		if (a->nvals == 0 || arg->num > a->max)
 			a->max = arg->num;
 		a->sum += arg->num;
+		/* The units behind a value: one record, or the people (or
+		 * households...) an aggregate row counts. */
+		if (aggregate)
+			a->aggregated += (int64_t)count;
+		else
+			a->units++;
 		if (q->agg == BB_AGG_MEDIAN || q->agg == BB_AGG_PERCENTILE) {
 			a->vals = bb_grow(a->vals, &a->cv, (size_t)a->nvals + 1, sizeof(*a->vals));
 			a->vals[a->nvals] = arg->num;
@@ -1210,7 +1216,9 @@ finish(const struct bb_plan_part *q, struct acc *a, struct bb_cell *c)
 		c->value = (double)c->n;
 		break;
 	case BB_AGG_SUM:
-		c->n = a->nvals;
+		/* A sum over an aggregate dataset stands on the counts of its
+		 * rows, not on how many rows there are (suppression looks at n). */
+		c->n = a->units + a->aggregated;
 		c->value = a->sum;
 		break;
 	default:

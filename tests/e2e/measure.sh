@@ -432,6 +432,63 @@ test_compare_explains_a_framework_change() {
 # (tests/e2e/demo_truth.py): each record's person comes from truth.csv
 # (put in place of what linkage on arrival found, so the figures rest on
 # the true people), each indicator is written out by hand.
+# 2026-11-23, review of the demo's report: a trend's direction is known
+# only from a change between known figures of periods that follow one
+# another.  Children reached (quarterly) has data in 2025-Q3 and 2026-Q3 and
+# none between: the report said "rising for 2 periods" across the year's
+# gap, and a suppressed figure made the direction "flat".
+test_trend_stops_at_gaps_and_suppressed_figures() {
+	run 0 bb --db d.db demo --people 300 --dir files
+	run 0 bb --db d.db report --period 2026-Q3 --format json --out q3.json
+	trend() {
+		/usr/bin/python3 -c 'import json,sys
+for o in json.load(open(sys.argv[1]))["outcomes"]:
+    for i in o["indicators"]:
+        if i["id"] == sys.argv[2]:
+            print(i["trend_direction"], i["trend_periods"], len(i["trend"]))' "$1" "$2"
+	}
+	eq "$(trend q3.json children-reached)" "None 0 9" "children-reached trend in 2026-Q3"
+	run 0 bb --db d.db report --period 2026-Q3 --format html --out q3.html
+	# The chart joins 2025-Q2 and Q3, never 2025-Q3 and 2026-Q3.
+	/usr/bin/python3 -c 'import re,sys
+h = open("q3.html").read()
+a = h[h.index("id=\"i-children-reached\""):]
+a = a[:a.index("</article>")]
+lines = re.findall(r"<polyline [^>]*points=\"([^\"]*)\"", a)
+assert all(len(l.split()) == 2 for l in lines) and len(lines) == 4, lines' || fail "children-reached chart joins across the gap"
+	run 0 bb --db d.db report --role public --format json --out pub.json
+	eq "$(trend pub.json children-screened)" "None 0 2" "suppressed children-screened trend"
+	run 0 bb --db d.db report --role public --format html --out pub.html
+	lacks pub.html "<th>Trend</th><td>flat</td>"
+}
+
+# 2026-11-23, review of suppression: outside the backbone a figure is shown
+# only for periods of its indicator's cadence.  The demo's households
+# unsheltered (monthly) were 12, 11 and 6 (suppressed) in July to
+# September, and `--period 2026-Q3 --role public` showed 29; two ranges a
+# day apart would give away one day's registrations.
+test_public_figures_only_for_periods_of_the_cadence() {
+	run 0 bb --db d.db demo --people 300 --dir files
+	has() {
+		/usr/bin/python3 -c 'import json,sys
+for o in json.load(open(sys.argv[1]))["outcomes"]:
+    for i in o["indicators"]:
+        if i["id"] == sys.argv[2]:
+            print("yes" if i.get("figure") else "no")' "$1" "$2"
+	}
+	run 0 bb --db d.db report --period 2026-Q3 --format json --out b.json
+	eq "$(has b.json households-unsheltered)" yes "backbone, a quarter of a monthly indicator"
+	run 0 bb --db d.db report --period 2026-Q3 --role public --format json --out p.json
+	eq "$(has p.json households-unsheltered)" no "public, a quarter of a monthly indicator"
+	eq "$(has p.json children-reached)" yes "public, a quarter of a quarterly indicator"
+	run 0 bb --db d.db report --period 2026-Q3 --role partner --partner library --format json --out l.json
+	eq "$(has l.json households-unsheltered)" no "partner, a quarter of a monthly indicator"
+	run 0 bb --db d.db report --period 2025-06-02..2025-08-31 --role public --format json --out r.json
+	eq "$(has r.json summer-readers)" no "public, a range"
+	run 0 bb --db d.db report --period 2025 --role public --format json --out y.json
+	eq "$(has y.json summer-readers)" yes "public, a year of an annual indicator"
+}
+
 test_demo_values_equal_the_generators_truth() {
 	run 0 bb --db demo.db demo --people 400 --dir files
 	sqlite3 demo.db ".import --csv files/truth.csv truth" \

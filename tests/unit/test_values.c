@@ -261,6 +261,49 @@ START_TEST(aggregate_partners)
 }
 END_TEST
 
+/* A sum over an aggregate dataset stands on the counts of its rows:
+ * 2026-11-23, review of the demo's housing figures (570 households from 2
+ * rows were suppressed as a small cell; 3 from 12 rows would be shown). */
+START_TEST(aggregate_sum_counts_units_not_rows)
+{
+	static const char *const big[] = {
+		"{\"grade\":\"K\",\"students\":300}",
+		"{\"grade\":\"1\",\"students\":270}",
+	};
+	static const char *const small[] = {
+		"{\"grade\":\"2\",\"students\":1}", "{\"grade\":\"2\",\"students\":0}",
+		"{\"grade\":\"2\",\"students\":0}", "{\"grade\":\"2\",\"students\":1}",
+		"{\"grade\":\"2\",\"students\":0}", "{\"grade\":\"2\",\"students\":0}",
+		"{\"grade\":\"2\",\"students\":0}", "{\"grade\":\"2\",\"students\":0}",
+		"{\"grade\":\"2\",\"students\":1}", "{\"grade\":\"2\",\"students\":0}",
+		"{\"grade\":\"2\",\"students\":0}", "{\"grade\":\"2\",\"students\":0}",
+	};
+	struct bb_values vs;
+	const struct bb_value *v;
+	st = sx_open();
+	sx_submit(st, "north", "headcounts", "2026-Q1", big, 2, 0, NULL);
+	sx_submit(st, "south", "headcounts", "2026-Q1", small, 12, 0, NULL);
+	fx_setup("sum(students) from headcounts", "grade", NULL);
+	fx_fw.confidentiality.min_cell_size = 11;
+	compute(&vs, NULL, 0);
+	v = fig(&vs, "2026-Q1", "north", "", "");
+	ck_assert(v->value == 570);
+	ck_assert_int_eq(v->n_num, 570);
+	v = fig(&vs, "2026-Q1", "south", "", "");
+	ck_assert(v->value == 3);
+	ck_assert_int_eq(v->n_num, 3);
+	ck_assert_int_eq(v->records, 12);
+	bb_measure_suppress(&vs, 11, BB_ROLE_PUBLIC, NULL);
+	/* South's 3 is a small cell; north's 570 is not (it only goes too,
+	 * as the complement that keeps south's from being subtracted). */
+	ck_assert_int_eq(fig(&vs, "2026-Q1", "south", "", "")->why, 'p');
+	ck_assert_int_eq(fig(&vs, "2026-Q1", "north", "", "")->why, 'c');
+	ck_assert(!fig(&vs, "2026-Q1", NULL, "", "")->suppressed);
+	bb_values_clear(&vs);
+	sx_close(st);
+}
+END_TEST
+
 struct hits {
 	int64_t rec[16];
 	size_t part[16];
@@ -514,6 +557,7 @@ suite_values(void)
 	tcase_add_test(tc, date_arithmetic_and_from_all);
 	tcase_add_test(tc, corrections_and_as_of);
 	tcase_add_test(tc, aggregate_partners);
+	tcase_add_test(tc, aggregate_sum_counts_units_not_rows);
 	tcase_add_test(tc, trace_lists_the_records);
 	tcase_add_test(tc, maintained_values_follow_arrivals);
 	tcase_add_test(tc, maintained_from_all_follows_a_late_file);
