@@ -174,6 +174,11 @@ print_text(FILE *o, const struct bb_report *r)
 			fprintf(o, "\n%s\n", last && last->name ? last->name : "");
 		}
 		fprintf(o, "  %-28s %-10s ", it->ind->id, it->period ? it->period : "-");
+		if (it->withheld) {
+			fprintf(o, "not shown: %s figures only\n",
+			    bb_report_cadence_words(it->ind->cadence));
+			continue;
+		}
 		if (h == NULL) {
 			fprintf(o, "%s\n", it->computable ? "no data" : "not computed");
 			continue;

@@ -190,6 +190,36 @@ item_trend(struct bb_report_item *it, const struct bb_value *const *vals, size_t
 	it->trend_len = len;
 }
 
+const char *
+bb_report_cadence_words(enum bb_cadence c)
+{
+	switch (c) {
+	case BB_CAD_MONTHLY: return "monthly";
+	case BB_CAD_QUARTERLY: return "quarterly";
+	case BB_CAD_SCHOOL_YEAR: return "school-year";
+	case BB_CAD_FISCAL_YEAR: return "fiscal-year";
+	default: return "annual";
+	}
+}
+
+/* Is a period of this kind one of the cadence's (annual when none)? */
+static bool
+of_cadence(enum bb_period_kind k, enum bb_cadence c)
+{
+	switch (c) {
+	case BB_CAD_MONTHLY:
+		return k == BB_PERIOD_MONTH;
+	case BB_CAD_QUARTERLY:
+		return k == BB_PERIOD_QUARTER;
+	case BB_CAD_SCHOOL_YEAR:
+		return k == BB_PERIOD_SCHOOL_YEAR;
+	case BB_CAD_FISCAL_YEAR:
+		return k == BB_PERIOD_FISCAL_YEAR;
+	default:
+		return k == BB_PERIOD_YEAR;
+	}
+}
+
 static void
 build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan *plan,
     const struct bb_value *const *vals, size_t n)
@@ -200,6 +230,18 @@ build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan 
 
 	it->computable = plan != NULL;
 	item_notes(r->fw, plan, it);
+	if (period != NULL && o->role != BB_ROLE_BACKBONE) {
+		struct bb_year_starts ys;
+		struct bb_period asked;
+		const char *why;
+		bb_year_starts_of(r->fw, &ys);
+		if (bb_period_parse(period, &ys, &asked, &why) == BB_OK &&
+		    !of_cadence(asked.kind, it->ind->cadence)) {
+			it->withheld = true;
+			it->period = period;
+			return;
+		}
+	}
 	if (n == 0)
 		return;
 	/* The period: the one asked for, else the latest with a headline. */
@@ -248,24 +290,6 @@ build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan 
 		it->variance = it->headline->value - it->target->value;
 		it->pct_of_target = it->target->value != 0 ?
 		    100 * it->headline->value / it->target->value : 0;
-	}
-}
-
-/* Is a period of this kind one of the cadence's (annual when none)? */
-static bool
-of_cadence(enum bb_period_kind k, enum bb_cadence c)
-{
-	switch (c) {
-	case BB_CAD_MONTHLY:
-		return k == BB_PERIOD_MONTH;
-	case BB_CAD_QUARTERLY:
-		return k == BB_PERIOD_QUARTER;
-	case BB_CAD_SCHOOL_YEAR:
-		return k == BB_PERIOD_SCHOOL_YEAR;
-	case BB_CAD_FISCAL_YEAR:
-		return k == BB_PERIOD_FISCAL_YEAR;
-	default:
-		return k == BB_PERIOD_YEAR;
 	}
 }
 

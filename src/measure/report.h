@@ -55,6 +55,8 @@ struct bb_report_item {
 	const struct bb_outcome *outcome;
 	const struct bb_indicator *ind;
 	bool computable;	/* it has a compute text that compiles */
+	bool withheld;		/* outside the backbone, the period asked for is
+				   not of the indicator's cadence: not shown */
 	const char *period;	/* the period reported, or NULL when no data */
 	const struct bb_value *headline;	/* NULL when no figure */
 	const struct bb_value **partners;	/* the partners' figures */
@@ -89,6 +91,10 @@ struct bb_report {
 	size_t nitems;
 	bool maintained;	/* read from the maintained values (not printed) */
 };
+
+/* A cadence as people say it: "monthly", "quarterly", "school-year",
+ * "fiscal-year", "annual". */
+const char *bb_report_cadence_words(enum bb_cadence c);
 
 int bb_report_build(struct bb_store *s, const struct bb_framework *fw,
     const struct bb_report_opts *o, struct bb_report **out, struct bb_diag *d);

@@ -95,6 +95,9 @@ item_json(const struct bb_report_item *it)
 	if (ind->compute)
 		json_object_set_new(o, "compute", json_string(ind->compute));
 	json_object_set_new(o, "computed", json_boolean(it->computable));
+	if (it->withheld)
+		json_object_set_new(o, "withheld", json_string("not a period of "
+		    "the indicator's cadence"));
 	json_object_set_new(o, "period", it->period ? json_string(it->period) : json_null());
 	json_object_set_new(o, "figure", it->headline ? figure_json(it->headline) : json_null());
 	json_object_set_new(o, "target", it->target ? point_json(it->target->period,

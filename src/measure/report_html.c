@@ -294,7 +294,11 @@ item_html(FILE *f, const struct bb_report *r, const struct bb_report_item *it,
 		esc(f, ind->definition);
 		fputs("</p>", f);
 	}
-	if (h == NULL) {
+	if (it->withheld) {
+		fprintf(f, "<p class=\"nodata\">Not shown for this period: only "
+		    "%s figures of this indicator are published.</p>",
+		    bb_report_cadence_words(it->ind->cadence));
+	} else if (h == NULL) {
 		fprintf(f, "<p class=\"nodata\">%s</p>", !it->computable ?
 		    "Not computed: the indicator has no compute expression." :
 		    r->opts.period ? "No data for this period." : "No data yet.");

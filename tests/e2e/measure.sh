@@ -481,6 +481,12 @@ for o in json.load(open(sys.argv[1]))["outcomes"]:
 	run 0 bb --db d.db report --period 2026-Q3 --role public --format json --out p.json
 	eq "$(has p.json households-unsheltered)" no "public, a quarter of a monthly indicator"
 	eq "$(has p.json children-reached)" yes "public, a quarter of a quarterly indicator"
+	contains p.json '"withheld": "not a period of the indicator'"'"'s cadence"'
+	# Said so, not "no data": there is data, not shown for this period.
+	run 0 bb --db d.db report --period 2026-Q3 --role public
+	contains out "households-unsheltered       2026-Q3    not shown: monthly figures only"
+	run 0 bb --db d.db report --period 2026-Q3 --role public --format html --out p.html
+	contains p.html "Not shown for this period: only monthly figures of this indicator are published."
 	run 0 bb --db d.db report --period 2026-Q3 --role partner --partner library --format json --out l.json
 	eq "$(has l.json households-unsheltered)" no "partner, a quarter of a monthly indicator"
 	run 0 bb --db d.db report --period 2025-06-02..2025-08-31 --role public --format json --out r.json
