@@ -236,7 +236,11 @@ facts(FILE *f, const struct bb_report_item *it)
 		esc(f, a);
 		fputs("</td></tr><tr><th>Of target</th><td>", f);
 		esc(f, b);
-		fputs("%</td></tr>", f);
+		/* Under 100% is short of a target for most indicators, but
+		 * better than it where lower is better: say which. */
+		fprintf(f, "%%%s</td></tr>", ind->direction != BB_DIR_LOWER ? "" :
+		    good ? " <span class=\"period\">(lower is better: target met)</span>" :
+		    " <span class=\"period\">(lower is better: above target)</span>");
 	}
 	if (it->ntrend > 1 && it->trend_len > 0)
 		fprintf(f, "<tr><th>Trend</th><td>%s for %d period%s</td></tr>",

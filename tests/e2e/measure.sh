@@ -487,6 +487,9 @@ for o in json.load(open(sys.argv[1]))["outcomes"]:
 	contains out "households-unsheltered       2026-Q3    not shown: monthly figures only"
 	run 0 bb --db d.db report --period 2026-Q3 --role public --format html --out p.html
 	contains p.html "Not shown for this period: only monthly figures of this indicator are published."
+	# Under 100% of target is good where lower is better: the report says so.
+	run 0 bb --db d.db report --format html --out b.html
+	contains b.html '% <span class="period">(lower is better: target met)</span>'
 	run 0 bb --db d.db report --period 2026-Q3 --role partner --partner library --format json --out l.json
 	eq "$(has l.json households-unsheltered)" no "partner, a quarter of a monthly indicator"
 	run 0 bb --db d.db report --period 2025-06-02..2025-08-31 --role public --format json --out r.json
