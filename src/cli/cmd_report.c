@@ -204,6 +204,10 @@ print_text(FILE *o, const struct bb_report *r)
 			    it->trend_dir < 0 ? "falling" : "flat", it->trend_len,
 			    it->trend_len == 1 ? "" : "s");
 		fputc('\n', o);
+		if (it->in_progress)
+			fprintf(o, "  %-28s %s is still running (data to %.10s): a "
+			    "part of the period, no trend yet\n", "", it->period,
+			    r->as_of_at ? r->as_of_at : "");
 		if (h->dedup_note && h->dedup_note[0])
 			fprintf(o, "  %-28s %s\n", "", h->dedup_note);
 	}

@@ -244,7 +244,17 @@ build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan 
 	}
 	if (n == 0)
 		return;
-	/* The period: the one asked for, else the latest with a headline. */
+	/* The period: the one asked for, else the latest with a headline;
+	 * one still running on the day of the newest data is marked so (a
+	 * part of a period, beside whole ones in its trend). */
+	int32_t day = 0;
+	bool have_day = false;
+	if (r->as_of_at && strlen(r->as_of_at) >= 10) {
+		char d10[11];
+		memcpy(d10, r->as_of_at, 10);
+		d10[10] = '\0';
+		have_day = bb_date_parse_iso(d10, &day);
+	}
 	if (period == NULL) {
 		for (size_t k = n; k-- > 0;)
 			if (same_figure(vals[k], partner)) {
@@ -259,6 +269,8 @@ build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan 
 		const struct bb_value *v = vals[k];
 		if (strcmp(v->period, period) != 0)
 			continue;
+		if (have_day && v->end >= day)
+			it->in_progress = true;
 		if (same_figure(v, partner))
 			it->headline = v;
 		else if (v->dkey[0] == '\0' && v->partner && partner == NULL) {
@@ -284,6 +296,11 @@ build_item(struct bb_report *r, struct bb_report_item *it, const struct bb_plan 
 	if (it->headline == NULL)
 		return;
 	item_trend(it, vals, n, partner);
+	/* A part of a period against whole ones says nothing of direction. */
+	if (it->in_progress) {
+		it->trend_dir = 0;
+		it->trend_len = 0;
+	}
 	it->target = target_for(r->fw, it->ind, it->headline);
 	if (it->target && it->headline->has_value && !it->headline->suppressed) {
 		it->has_variance = true;

@@ -58,6 +58,7 @@ struct bb_report_item {
 	bool withheld;		/* outside the backbone, the period asked for is
 				   not of the indicator's cadence: not shown */
 	const char *period;	/* the period reported, or NULL when no data */
+	bool in_progress;	/* it had not ended on the day of the newest data */
 	const struct bb_value *headline;	/* NULL when no figure */
 	const struct bb_value **partners;	/* the partners' figures */
 	size_t npartners;

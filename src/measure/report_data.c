@@ -99,6 +99,7 @@ item_json(const struct bb_report_item *it)
 		json_object_set_new(o, "withheld", json_string("not a period of "
 		    "the indicator's cadence"));
 	json_object_set_new(o, "period", it->period ? json_string(it->period) : json_null());
+	json_object_set_new(o, "period_in_progress", json_boolean(it->in_progress));
 	json_object_set_new(o, "figure", it->headline ? figure_json(it->headline) : json_null());
 	json_object_set_new(o, "target", it->target ? point_json(it->target->period,
 	    it->target->value) : json_null());

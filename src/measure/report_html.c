@@ -290,6 +290,8 @@ item_html(FILE *f, const struct bb_report *r, const struct bb_report_item *it,
 	if (it->period) {
 		fputs("<span class=\"period\">", f);
 		esc(f, it->period);
+		if (it->in_progress)
+			fputs(" (in progress: part of the period)", f);
 		fputs("</span>", f);
 	}
 	fputs("</h3>", f);

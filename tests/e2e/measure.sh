@@ -498,6 +498,30 @@ for o in json.load(open(sys.argv[1]))["outcomes"]:
 	eq "$(has y.json summer-readers)" yes "public, a year of an annual indicator"
 }
 
+# A period still running on the day of the newest data is a part of a
+# period: marked so, with no trend against whole ones (children reached
+# for 2026-Q4, October only, was "falling" against all of Q3).
+test_a_period_in_progress_is_marked() {
+	run 0 bb --db d.db demo --people 300 --dir files
+	run 0 bb --db d.db report
+	contains out "2026-Q4 is still running (data to 2026-11-23): a part of the period, no trend yet"
+	grep -A1 "^  children-reached  " out > cr.txt
+	contains cr.txt "2026-Q4"
+	lacks cr.txt "falling"
+	run 0 bb --db d.db report --format json --out r.json
+	eq "$(/usr/bin/python3 -c 'import json,sys
+for o in json.load(open(sys.argv[1]))["outcomes"]:
+    for i in o["indicators"]:
+        if i["id"] in ("children-reached", "chronic-absence"):
+            print(i["id"], i["period"], i["period_in_progress"], i["trend_direction"])' r.json | tr '\n' ';')" \
+	    "chronic-absence 2026-10 False falling;children-reached 2026-Q4 True None;"
+	run 0 bb --db d.db report --period 2026-Q3
+	grep -A1 "^  children-reached  " out > q3.txt
+	lacks q3.txt "still running"
+	run 0 bb --db d.db report --format html --out r.html
+	contains r.html "2026-Q4 (in progress: part of the period)</span>"
+}
+
 test_demo_values_equal_the_generators_truth() {
 	run 0 bb --db demo.db demo --people 400 --dir files
 	sqlite3 demo.db ".import --csv files/truth.csv truth" \
