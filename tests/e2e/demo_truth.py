@@ -69,6 +69,15 @@ def median(v):
     return v[i] if i + 1 >= n else v[i] + (h - i) * (v[i + 1] - v[i])
 
 
+def age(r, p):
+    # whole years at the period's end, as age(birth_date) computes it
+    b = day(r['birth_date'])
+    if b is None:
+        return None
+    e = p[2]
+    return e.year - b.year - ((e.month, e.day) < (b.month, b.day))
+
+
 def label(r, field):
     v = r.get(field, '')
     return v if v != '' else '(missing)'
@@ -126,7 +135,8 @@ IND = {
     'young-adults-placed': dict(ds='job_placements', date='enrollment_date', cad='quarterly',
         by=['employment_type'], kind='people',
         num=lambda r, p: within(day(r['placement_date']), p)
-            and r['employment_type'] in ('full_time', 'part_time')),
+            and r['employment_type'] in ('full_time', 'part_time')
+            and age(r, p) is not None and 18 <= age(r, p) <= 24),
     'jobs-kept-90-days': dict(ds='job_placements', date='enrollment_date', cad='quarterly',
         all=True, by=[], kind='people',
         num=lambda r, p: r['placement_date'] != ''
