@@ -92,6 +92,32 @@ emit(struct bb_store *s, const struct bb_plan *p, struct hits *hs,
 	return rc;
 }
 
+/* A group no record falls in that is not one of the disaggregation's
+ * (a code not in its list, a band not among its labels): a mistake, said
+ * so, rather than an empty list. */
+static int
+no_such_group(const struct bb_plan *p, const struct bb_run *run, size_t found,
+    struct bb_diag *d)
+{
+	const struct bb_plan_group *g;
+	char list[256] = "";
+
+	if (run->trace_group == 0 || found > 0)
+		return BB_OK;
+	g = &p->groups[run->trace_group - 1];
+	if (g->order == NULL || g->norder == 0)
+		return BB_OK;
+	for (size_t i = 0; i < g->norder; i++)
+		if (strcmp(g->order[i], run->trace_label) == 0)
+			return BB_OK;
+	for (size_t i = 0; i < g->norder && strlen(list) < 200; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+		    i ? ", " : "", g->order[i]);
+	bb_diag_set(d, NULL, 0, 0, "cell", "'%s' is not a group of '%s' (%s%s)",
+	    run->trace_label, g->name, list, strlen(list) >= 200 ? ", ..." : "");
+	return BB_ERR_INPUT;
+}
+
 int
 bb_measure_trace(struct bb_store *s, const struct bb_framework *fw,
     const struct bb_trace_query *q,
@@ -170,7 +196,9 @@ bb_measure_trace(struct bb_store *s, const struct bb_framework *fw,
 	run.trace_partner = q->partner;
 	if ((rc = bb_store_plans_run(s, &run, &res)) == BB_OK) {
 		bb_run_result_free(&res);
-		rc = emit(s, p, &hs, fn, arg);
+		rc = no_such_group(p, &run, hs.n, d);
+		if (rc == BB_OK)
+			rc = emit(s, p, &hs, fn, arg);
 	}
 	if (rc != BB_OK && rc != BB_ERR_INPUT)
 		bb_diag_set(d, NULL, 0, 0, "store", "cannot trace: %s", bb_store_errmsg(s));

@@ -251,8 +251,11 @@ test_trace_of_an_empty_figure() {
 	setup
 	run 0 bb trace enrolled --period 2030-Q1
 	eq "$(cat out)" "$(printf 'enrolled 2030-Q1 all partners\n0 records')"
-	run 0 bb trace enrolled --period 2026-Q1 --cell grade=9
+	run 0 bb trace enrolled --period 2026-Q1 --cell grade=3
 	contains out "0 records"
+	# A group that is none of the disaggregation's is a mistake, said so.
+	run 1 bb trace enrolled --period 2026-Q1 --cell grade=9
+	eq "$(cat err)" "backbone: '9' is not a group of 'grade' (K, 1, 2, 3)"
 }
 
 # Found in review (2026-11): the report's trace command for the group of
