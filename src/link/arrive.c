@@ -1181,6 +1181,13 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 			continue;
 		if (c->dice < BB_ARRIVE_DICE_MATCH) {
 			bool added;
+			/* Birth dates differing and the encodings no closer
+			 * than a stranger's of one name: a sibling or a
+			 * namesake, not a pair for a person to look at (most
+			 * records have no match anywhere, and each one's best
+			 * stranger would be queued). */
+			if (dob_differs(R, &p, c))
+				continue;
 			if ((rc = bb_store_review_add(R->s, ra, rb, "dice", c->dice,
 			    NAN, R->submission, &added)) != BB_OK) {
 				rc = store_fail(R, rc, "cannot queue a pair for review");

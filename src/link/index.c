@@ -194,7 +194,7 @@ bb_link_index_add(struct bb_link_index *ix, const struct bb_link_input *recs,
 		st->records += n;
 	lx_candidates(ix, from, ix->n, &pairs, &np, st);
 	if (!ix->model.trained && ix->n >= 2)
-		lx_model_train(ix, pairs, np, st);
+		lx_model_train(ix, pairs, np, from, st);
 	lx_cluster_link(ix, pairs, np, from, rep);
 	free(pairs);
 	return BB_OK;
@@ -208,7 +208,7 @@ bb_link_index_train(struct bb_link_index *ix, struct bb_link_report *rep)
 	struct bb_link_stats *st = rep ? &rep->stats : NULL;
 
 	lx_candidates(ix, 0, ix->n, &pairs, &np, st);
-	lx_model_train(ix, pairs, np, st);
+	lx_model_train(ix, pairs, np, 0, st);
 	free(pairs);
 	return BB_OK;
 }

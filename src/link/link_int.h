@@ -171,9 +171,10 @@ bool lx_tf_level(unsigned f, unsigned level);
 
 /* model.c */
 void lx_model_defaults(struct bb_link_index *ix);
-/* Estimate u (random pairs) and m (EM over `pairs`); sets thresholds. */
+/* Estimate u (random pairs) and m (EM over `pairs`, the candidate pairs of
+ * records from `from` on); sets thresholds. */
 void lx_model_train(struct bb_link_index *ix, const struct lpair *pairs,
-    size_t npairs, struct bb_link_stats *st);
+    size_t npairs, size_t from, struct bb_link_stats *st);
 /* Match weight (bits) of a compared pair, with term-frequency adjustment,
  * the twin and household rules (a veto) and the local-id rule (at least
  * the match weight). */

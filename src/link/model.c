@@ -383,16 +383,28 @@ estimate_m(struct model *md, const struct lpair *pairs, size_t npairs,
 			npr++;
 		}
 		if (npr >= 10) {
+			double seen[LF_N];
 			for (unsigned f = 0; f < LF_N; f++)
 				mr.active[f] = md->active[f] && !(fields & (1u << f));
 			iters += em_m(&mr, &t, &lambda, maxit);
+			/* Each field's estimate counts by the matches that hold
+			 * it on both sides: a field the rule's pairs never hold
+			 * (a partner with no postcode) learnt nothing, and its
+			 * m (the smoothing's uniform) must not count. */
+			memset(seen, 0, sizeof(seen));
+			for (size_t k = 0; k < t.n; k++) {
+				double p = t.cnt[k] * posterior(lambda,
+				    llr(&mr, t.vec[k]));
+				for (unsigned f = 0; f < LF_N; f++)
+					if (LV_GET(t.vec[k], f) != LV_MISSING)
+						seen[f] += p;
+			}
 			for (unsigned f = 0; f < LF_N; f++) {
-				double e = lambda * npr;
-				if (!mr.active[f] || e < 1)
+				if (!mr.active[f] || seen[f] < 1)
 					continue;
 				for (unsigned l = 0; l < lx_nlevels(f); l++)
-					sum[f][l] += e * mr.m[f][l];
-				wsum[f] += e;
+					sum[f][l] += seen[f] * mr.m[f][l];
+				wsum[f] += seen[f];
 			}
 		}
 		ptab_free(&t);
@@ -425,12 +437,15 @@ estimate_lambda(const struct model *md, const struct ptab *t)
 
 void
 lx_model_train(struct bb_link_index *ix, const struct lpair *pairs,
-    size_t npairs, struct bb_link_stats *st)
+    size_t npairs, size_t from, struct bb_link_stats *st)
 {
 	struct model *md = &ix->model;
 	struct ptab rnd, blk;
 	double lambda_b = 0.1, lambda_r = 1e-4;
 	double total = (double)ix->n * (double)(ix->n - 1) / 2.0;
+	/* The pairs the candidates were drawn from: those with a record
+	 * from `from` on (a batch against everything before it). */
+	double drawn = total - (double)from * (double)(from > 0 ? from - 1 : 0) / 2.0;
 	uint64_t nrandom = 0;
 	unsigned iters = 0;
 
@@ -466,10 +481,13 @@ lx_model_train(struct bb_link_index *ix, const struct lpair *pairs,
 			em_u(md, &rnd, &lambda_r, 10);
 		}
 		lambda_b = estimate_lambda(md, &blk);
-		/* Prior: the matches expected among the blocked pairs, over all
-		 * pairs (blocking misses few). */
-		md->lambda = fmin(fmax(lambda_b * (double)npairs / total, 1e-12),
-		    0.5);
+		/* Prior: the matches expected among the blocked pairs, over
+		 * the pairs they were drawn from (blocking misses few).  Over
+		 * all pairs, a batch's few matches would look rare among the
+		 * many pairs of records before it, and every later weight
+		 * would need bits it cannot have. */
+		md->lambda = fmin(fmax(lambda_b * (double)npairs /
+		    fmax(drawn, 1.0), 1e-12), 0.5);
 	} else {
 		md->lambda = fmin(fmax(1.0 / fmax(total, 1.0), 1e-12), 0.5);
 	}

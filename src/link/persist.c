@@ -20,7 +20,7 @@ bb_link_model_use_prior(struct bb_link_index *ix)
 {
 	/* Training an empty index leaves the prior with its weights. */
 	struct bb_link_index *t = bb_link_index_new(&ix->cfg);
-	lx_model_train(t, NULL, 0, NULL);
+	lx_model_train(t, NULL, 0, 0, NULL);
 	ix->model = t->model;
 	ix->model.trained = true;
 	bb_link_index_free(t);

@@ -699,6 +699,19 @@ bb_store_review_add(struct bb_store *s, int64_t a, int64_t b, const char *method
 	    " status, submission_id, created_at)"
 	    " SELECT ?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7 WHERE NOT EXISTS"
 	    " (SELECT 1 FROM link_decision WHERE record_a = ?1 AND record_b = ?2)"
+	    /* One open question per two participants: not again with each
+	     * new record of theirs (next month's rows of the same two). */
+	    " AND NOT EXISTS (SELECT 1 FROM record_participant pa"
+	    "  JOIN record_participant pb ON pb.record_id = ?2"
+	    "  JOIN record_participant xa ON xa.participant_id = pa.participant_id"
+	    "  JOIN record rx ON rx.id = xa.record_id AND rx.active = 1"
+	    "  JOIN review_queue q ON q.status = 'open'"
+	    "   AND (q.record_a = xa.record_id OR q.record_b = xa.record_id)"
+	    "  JOIN record_participant ya ON ya.participant_id = pb.participant_id"
+	    "   AND ya.record_id = (CASE WHEN q.record_a = xa.record_id"
+	    "    THEN q.record_b ELSE q.record_a END)"
+	    "  JOIN record ry ON ry.id = ya.record_id AND ry.active = 1"
+	    "  WHERE pa.record_id = ?1 AND pa.participant_id <> pb.participant_id)"
 	    " ON CONFLICT (record_a, record_b) DO NOTHING", &st)) != BB_OK)
 		return rc;
 	bb_stmt_bind_int64(st, 1, a);
