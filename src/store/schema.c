@@ -252,6 +252,11 @@ static const char m7_resend[] =
     "  ON submission (partner_id, dataset_id, period, sha256)"
     "  WHERE superseded_by IS NULL;";
 
+/* The review queue looked up by either record of a pair (one open
+ * question per two participants: bb_store_review_add). */
+static const char m8_review_by_b[] =
+    "CREATE INDEX review_queue_by_b ON review_queue (record_b);";
+
 const struct bb_migration bb_migrations[] = {
 	{ 1, "foundation", m1_foundation, NULL },
 	{ 2, "intake", m2_intake, NULL },
@@ -260,6 +265,7 @@ const struct bb_migration bb_migrations[] = {
 	{ 5, "linkage", m5_linkage, NULL },
 	{ 6, "link history", m6_link_history, NULL },
 	{ 7, "resend", m7_resend, NULL },
+	{ 8, "review by record b", m8_review_by_b, NULL },
 };
 
 const size_t bb_migrations_count = BB_ARRAY_LEN(bb_migrations);
