@@ -125,6 +125,12 @@ struct dmerge {
 	double dice;
 };
 
+/* A pair by Dice for review, queued at write-back (places in run.r). */
+struct dreview {
+	uint32_t f, x;
+	double dice;
+};
+
 struct run {
 	struct bb_store *s;
 	struct bb_link_index *ix;
@@ -148,6 +154,8 @@ struct run {
 	struct bb_link_report rep;
 	struct dmerge *dm;
 	size_t ndm, capdm;
+	struct dreview *drv;
+	size_t ndrv, capdrv;
 	int64_t *notsame;	/* pairs of record ids decided apart */
 	size_t nns, capns;
 	bool intx;		/* inside the run's transaction */
@@ -246,6 +254,7 @@ run_free(struct run *R)
 	imap_free(&R->compact);
 	bb_link_report_free(&R->rep);
 	free(R->dm);
+	free(R->drv);
 	free(R->notsame);
 }
 
@@ -931,6 +940,19 @@ struct cand {
 	double dice;
 };
 
+/* Queue pair c for review at write-back, once the new records have their
+ * participants (so that one open question per two participants holds for
+ * pairs by Dice too). */
+static void
+review_later(struct run *R, const struct cand *c)
+{
+	R->drv = bb_grow(R->drv, &R->capdrv, R->ndrv + 1, sizeof(*R->drv));
+	R->drv[R->ndrv].f = c->f;
+	R->drv[R->ndrv].x = c->x;
+	R->drv[R->ndrv].dice = c->dice;
+	R->ndrv++;
+}
+
 static int
 cand_cmp(const void *p, const void *q)
 {
@@ -1180,7 +1202,6 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 		if (pf == px)
 			continue;
 		if (c->dice < BB_ARRIVE_DICE_MATCH) {
-			bool added;
 			/* Birth dates differing and the encodings no closer
 			 * than a stranger's of one name: a sibling or a
 			 * namesake, not a pair for a person to look at (most
@@ -1188,12 +1209,7 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 			 * stranger would be queued). */
 			if (dob_differs(R, &p, c))
 				continue;
-			if ((rc = bb_store_review_add(R->s, ra, rb, "dice", c->dice,
-			    NAN, R->submission, &added)) != BB_OK) {
-				rc = store_fail(R, rc, "cannot queue a pair for review");
-				goto out;
-			}
-			R->out->reviews += added;
+			review_later(R, c);
 			continue;
 		}
 		/* Within one partner's encodings, the stricter threshold. */
@@ -1204,13 +1220,7 @@ dice_mask(struct run *R, uint32_t roles, const uint32_t *focus, size_t nf)
 			continue;
 		if (c->dice < thr || dob_differs(R, &p, c) ||
 		    !dice_holds(R, &p, &M, pf, px, thr)) {
-			bool added;
-			if ((rc = bb_store_review_add(R->s, ra, rb, "dice", c->dice,
-			    NAN, R->submission, &added)) != BB_OK) {
-				rc = store_fail(R, rc, "cannot queue a pair for review");
-				goto out;
-			}
-			R->out->reviews += added;
+			review_later(R, c);
 			continue;
 		}
 		int64_t keep = pf < px ? pf : px, gone = pf < px ? px : pf;
@@ -1487,6 +1497,18 @@ sync(struct run *R)
 		if ((rc = bb_store_review_add(R->s, R->r[rv->rec_a].id,
 		    R->r[rv->rec_b].id, "weight", rv->weight, rv->prob,
 		    R->submission, &added)) != BB_OK) {
+			rc = store_fail(R, rc, "cannot queue a pair for review");
+			goto out;
+		}
+		R->out->reviews += added;
+	}
+	for (size_t k = 0; k < R->ndrv; k++) {
+		const struct dreview *dv = &R->drv[k];
+		bool added;
+		if (pid_of(R, dv->f) == pid_of(R, dv->x))
+			continue;
+		if ((rc = bb_store_review_add(R->s, R->r[dv->f].id, R->r[dv->x].id,
+		    "dice", dv->dice, NAN, R->submission, &added)) != BB_OK) {
 			rc = store_fail(R, rc, "cannot queue a pair for review");
 			goto out;
 		}

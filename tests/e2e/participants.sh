@@ -657,6 +657,13 @@ test_demo_linkage_matches_the_generators_truth() {
 	echo "encoded records $encoded, Dice reviews of two people $strangers"
 	[ "$strangers" -le $((encoded / 10)) ] ||
 	    fail "$strangers Dice reviews of two people for $encoded encoded records"
+	# One open question per two participants, pairs by Dice too (they were
+	# queued before the new records had their participants).
+	eq "$(sqlite3 d.db "SELECT count(*) FROM (SELECT min(pa.participant_id, pb.participant_id) x,
+	       max(pa.participant_id, pb.participant_id) y, count(*) n FROM review_queue q
+	       JOIN record_participant pa ON pa.record_id = q.record_a
+	       JOIN record_participant pb ON pb.record_id = q.record_b
+	       WHERE q.status = 'open' GROUP BY x, y HAVING n > 1)")" 0 "two participants asked about twice"
 }
 
 run_tests
