@@ -15,6 +15,7 @@
 #include "util/hash.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <regex.h>
 #include <sodium.h>
@@ -40,6 +41,9 @@ struct src {
 	bool has_scale;
 	bool has_regex;
 	regex_t regex;
+	struct bb_pattern *pat;		/* the pattern, when simple (no regexec) */
+	bool has_min_day, has_max_day;	/* date fields: the limits, parsed once */
+	int32_t min_day, max_day;
 };
 
 /* A value after crosswalk and validation. */
@@ -342,6 +346,7 @@ bb_mapper_free(struct bb_mapper *m)
 		free(m->src[i].join_cols);
 		if (m->src[i].has_regex)
 			regfree(&m->src[i].regex);
+		bb_pattern_free(m->src[i].pat);
 		bb_buf_free(&m->text[i]);
 		if (m->uniq)
 			uniq_free(&m->uniq[i]);
@@ -487,10 +492,16 @@ bb_mapper_new_for(const struct bb_framework *fw, const struct bb_dataset *ds,
 		struct src *s = &m->src[fi];
 		if (f->pattern && *f->pattern) {
 			char *anch = bb_asprintf("^(%s)$", f->pattern);
-			if (regcomp(&s->regex, anch, REG_EXTENDED | REG_NOSUB) == 0)
+			if (regcomp(&s->regex, anch, REG_EXTENDED | REG_NOSUB) == 0) {
 				s->has_regex = true;
+				s->pat = bb_pattern_simple(f->pattern);
+			}
 			free(anch);
 		}
+		s->has_min_day = f->min_date && bb_date_parse_iso(f->min_date,
+		    &s->min_day);
+		s->has_max_day = f->max_date && bb_date_parse_iso(f->max_date,
+		    &s->max_day);
 		if (m->encoded && bb_mapper_private_role(f->identity)) {
 			/* Never in clear from this partner. */
 			size_t c = private_column(m, xw, f);
@@ -641,6 +652,208 @@ bb_mapper_new_for(const struct bb_framework *fw, const struct bb_dataset *ds,
 	}
 	*out = m;
 	return BB_OK;
+}
+
+/* --- simple patterns --------------------------------------------------------- */
+
+struct pat_atom {
+	unsigned char set[32];	/* bit c: byte c matches */
+	unsigned min, max;
+};
+
+struct bb_pattern {
+	size_t n;
+	size_t fixed;		/* every count fixed: the text's length; else 0 */
+	struct pat_atom atom[];
+};
+
+static void
+set_add(struct pat_atom *a, unsigned char c)
+{
+	a->set[c >> 3] |= (unsigned char)(1u << (c & 7));
+}
+
+static bool
+set_has(const struct pat_atom *a, unsigned char c)
+{
+	return (a->set[c >> 3] >> (c & 7)) & 1;
+}
+
+/* Literal outside brackets: characters ERE gives no meaning. */
+static bool
+plain_char(char c)
+{
+	return isalnum((unsigned char)c) || (c != '\0' && strchr(" _-:/@,#", c));
+}
+
+/* A range's ends: both digits, both capitals or both small letters. */
+static int
+range_kind(char c)
+{
+	return isdigit((unsigned char)c) ? 1 : isupper((unsigned char)c) ? 2 :
+	    islower((unsigned char)c) ? 3 : 0;
+}
+
+/* One bracket expression at *p (past the '['); false when not simple. */
+static bool
+parse_bracket(const char **p, struct pat_atom *a)
+{
+	const char *q = *p;
+	bool first = true;
+
+	if (*q == '^' || *q == ']')
+		return false;
+	while (*q != ']') {
+		char c = *q;
+		if (c == '\0')
+			return false;
+		if (c == '-') {
+			/* Literal only first or last. */
+			if (!first && q[1] != ']')
+				return false;
+			set_add(a, '-');
+			q++;
+		} else if (range_kind(c) && q[1] == '-' && q[2] != ']' && q[2] != '\0') {
+			char hi = q[2];
+			if (range_kind(hi) != range_kind(c) || hi < c)
+				return false;
+			for (int x = c; x <= hi; x++)
+				set_add(a, (unsigned char)x);
+			q += 3;
+		} else if (isalnum((unsigned char)c) || strchr(" _.+/:,@#", c)) {
+			set_add(a, (unsigned char)c);
+			q++;
+		} else
+			return false;
+		first = false;
+	}
+	*p = q + 1;
+	return true;
+}
+
+static bool
+parse_count(const char **p, unsigned *out)
+{
+	unsigned v = 0;
+	int n = 0;
+	while (isdigit((unsigned char)**p) && n < 4) {
+		v = v * 10 + (unsigned)(**p - '0');
+		(*p)++;
+		n++;
+	}
+	*out = v;
+	return n > 0 && !isdigit((unsigned char)**p);
+}
+
+struct bb_pattern *
+bb_pattern_simple(const char *pattern)
+{
+	size_t len = strlen(pattern);
+	struct bb_pattern *pat;
+	const char *p = pattern;
+
+	if (len == 0 || len > 512)
+		return NULL;
+	pat = bb_calloc(1, sizeof(*pat) + len * sizeof(struct pat_atom));
+	while (*p) {
+		struct pat_atom *a = &pat->atom[pat->n++];
+		if (*p == '[') {
+			p++;
+			if (!parse_bracket(&p, a))
+				goto refuse;
+		} else if (plain_char(*p))
+			set_add(a, (unsigned char)*p++);
+		else
+			goto refuse;
+		a->min = a->max = 1;
+		if (*p == '?') {
+			a->min = 0;
+			p++;
+		} else if (*p == '*') {
+			a->min = 0;
+			a->max = UINT_MAX;
+			p++;
+		} else if (*p == '+') {
+			a->max = UINT_MAX;
+			p++;
+		} else if (*p == '{') {
+			p++;
+			if (!parse_count(&p, &a->min))
+				goto refuse;
+			if (*p == ',') {
+				p++;
+				if (*p == '}')
+					a->max = UINT_MAX;
+				else if (!parse_count(&p, &a->max) || a->max < a->min)
+					goto refuse;
+			} else
+				a->max = a->min;
+			if (*p++ != '}')
+				goto refuse;
+		}
+		/* Counts one after another ("a{2}*"): left to regcomp. */
+		if (*p == '?' || *p == '*' || *p == '+' || *p == '{')
+			goto refuse;
+	}
+	for (size_t i = 0; i < pat->n && pat->atom[i].min == pat->atom[i].max; i++)
+		if (i + 1 == pat->n)
+			for (size_t k = 0; k < pat->n; k++)
+				pat->fixed += pat->atom[k].min;
+	return pat;
+refuse:
+	free(pat);
+	return NULL;
+}
+
+int
+bb_pattern_match(const struct bb_pattern *p, const char *s)
+{
+	/* Which positions of s the atoms so far can end at. */
+	bool at[BB_PATTERN_MAX_TEXT + 1], next[BB_PATTERN_MAX_TEXT + 1];
+	size_t n = strnlen(s, BB_PATTERN_MAX_TEXT + 1);
+
+	if (n > BB_PATTERN_MAX_TEXT)
+		return -1;
+	if (p->fixed) {
+		/* Each byte in its atom's set, the length exactly theirs. */
+		size_t j = 0;
+		if (n != p->fixed)
+			return 0;
+		for (size_t i = 0; i < p->n; i++)
+			for (unsigned k = 0; k < p->atom[i].min; k++, j++)
+				if (!set_has(&p->atom[i], (unsigned char)s[j]))
+					return 0;
+		return 1;
+	}
+	memset(at, 0, n + 1);
+	at[0] = true;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pat_atom *a = &p->atom[i];
+		bool any = false;
+		memset(next, 0, n + 1);
+		for (size_t from = 0; from <= n; from++) {
+			if (!at[from])
+				continue;
+			for (size_t k = 0; from + k <= n && k <= a->max; k++) {
+				if (k >= a->min) {
+					next[from + k] = true;
+					any = true;
+				}
+				if (from + k == n || !set_has(a, (unsigned char)s[from + k]))
+					break;
+			}
+		}
+		if (!any)
+			return 0;
+		memcpy(at, next, n + 1);
+	}
+	return at[n];
+}
+
+void
+bb_pattern_free(struct bb_pattern *p)
+{
+	free(p);
 }
 
 /* --- per row --------------------------------------------------------------- */
@@ -1337,9 +1550,8 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				continue;
 			}
 		} else if (f->type == BB_FT_DATE) {
-			int32_t lim;
-			if ((f->min_date && bb_date_parse_iso(f->min_date, &lim) && v->day < lim) ||
-			    (f->max_date && bb_date_parse_iso(f->max_date, &lim) && v->day > lim)) {
+			if ((s->has_min_day && v->day < s->min_day) ||
+			    (s->has_max_day && v->day > s->max_day)) {
 				bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col,
 				    f->name, tv, "range",
 				    "%s is outside the allowed dates (%s to %s)", tv,
@@ -1349,7 +1561,9 @@ bb_mapper_row(struct bb_mapper *m, const struct bb_row *row, struct bb_buf *json
 				continue;
 			}
 		}
-		if (s->has_regex && regexec(&s->regex, tv, 0, NULL, 0) != 0) {
+		int fits = s->pat ? bb_pattern_match(s->pat, tv) : -1;
+		if (s->has_regex && (fits == 0 ||
+		    (fits < 0 && regexec(&s->regex, tv, 0, NULL, 0) != 0))) {
 			bb_problems_add(probs, BB_SEV_ERROR, row->row, row->line, col, f->name,
 			    tv, "pattern", "\"%s\" does not have the expected form (%s)", tv,
 			    f->pattern);

@@ -72,6 +72,19 @@ void bb_mapper_raw_json(const struct bb_mapper *m, const struct bb_row *row,
  * Returns the day number in *day. */
 bool bb_mapper_parse_date(const char *s, const char *format, int32_t *day);
 
+/* A field's pattern in the simple form most take: a sequence of literal
+ * characters and bracket expressions ("[A-Z]", "[0-9a-f]"), each with an
+ * optional count ("{7}", "{2,4}", "?", "*", "+").  Such a pattern is
+ * decided without the regex engine, exactly as regexec decides "^(P)$"
+ * (REG_EXTENDED, C locale); bb_pattern_simple returns NULL for any other
+ * pattern, and bb_pattern_match -1 for a text longer than it decides
+ * (BB_PATTERN_MAX_TEXT bytes): the regex engine decides those. */
+#define BB_PATTERN_MAX_TEXT 256
+struct bb_pattern;
+struct bb_pattern *bb_pattern_simple(const char *pattern);
+int bb_pattern_match(const struct bb_pattern *p, const char *s);
+void bb_pattern_free(struct bb_pattern *p);
+
 /* Append `s` to `b` as a JSON string literal (with quotes). */
 void bb_json_string(struct bb_buf *b, const char *s, size_t n);
 

@@ -257,12 +257,18 @@ run_pipeline(struct producer *p, struct bb_record_writer *w)
 		p->fhead = (p->fhead + 1) % NBATCH;
 		p->nfull--;
 		pthread_mutex_unlock(&p->mu);
-		for (size_t i = 0; i < b->n && rc == BB_OK; i++) {
-			const char *j = b->bytes.data + b->off[i];
-			if (b->quarantined[i])
-				rc = bb_store_quarantine_add(w, b->row[i], j, b->len[i]);
-			else
-				rc = bb_store_record_add(w, b->row[i], j, b->len[i], NULL);
+		for (size_t i = 0, k; i < b->n && rc == BB_OK; i = k) {
+			if (b->quarantined[i]) {
+				rc = bb_store_quarantine_add(w, b->row[i],
+				    b->bytes.data + b->off[i], b->len[i]);
+				k = i + 1;
+				continue;
+			}
+			/* A run of records, written together. */
+			for (k = i + 1; k < b->n && !b->quarantined[k]; k++)
+				;
+			rc = bb_store_records_add(w, k - i, b->row + i, b->bytes.data,
+			    b->off + i, b->len + i);
 		}
 		pthread_mutex_lock(&p->mu);
 		p->freeq[p->nfree++] = (int)(b - p->batches);

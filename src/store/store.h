@@ -159,6 +159,11 @@ int bb_store_records_open(struct bb_store *s, int64_t submission,
 /* `json` is the record's canonical values as a JSON object. */
 int bb_store_record_add(struct bb_record_writer *w, uint64_t source_row,
     const char *json, size_t len, int64_t *record_id);
+/* n records at once, in order: record i is source row source_row[i], its
+ * JSON the len[i] bytes at base + off[i]. */
+int bb_store_records_add(struct bb_record_writer *w, size_t n,
+    const uint64_t *source_row, const char *base, const size_t *off,
+    const size_t *len);
 /* A row kept aside: `json` holds the partner's own cells. */
 int bb_store_quarantine_add(struct bb_record_writer *w, uint64_t source_row,
     const char *json, size_t len);

@@ -4,6 +4,7 @@
  */
 #include "store/internal.h"
 #include "util/bb.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/diag.h"
 
@@ -425,9 +426,14 @@ bb_store_problems_list(struct bb_store *s, int64_t submission,
 	return rc < 0 ? rc : BB_OK;
 }
 
+/* Rows per statement of the multi-row insert: one statement's run (its
+ * cursors opened, its program started and halted) serves that many rows. */
+#define REC_MULTI 64
+
 struct bb_record_writer {
 	struct bb_store *s;
 	struct bb_stmt *rec;
+	struct bb_stmt *multi;	/* REC_MULTI rows at once */
 	struct bb_stmt *quar;
 	int64_t submission;
 	char *dataset, *partner, *period;
@@ -448,6 +454,25 @@ bb_store_records_open(struct bb_store *s, int64_t submission,
 	w->dataset = bb_strdup(dataset);
 	w->partner = bb_strdup(partner);
 	w->period = bb_strdup(period);
+	/* ?1 to ?4 the constant columns, then each row's source_row and data,
+	 * in the order given (the records' ids follow it, as one at a time). */
+	struct bb_buf sql;
+	bb_buf_init(&sql, BB_BUF_NOMAX);
+	bb_buf_puts(&sql, "INSERT INTO record (submission_id, source_row,"
+	    " dataset_id, partner_id, period, data) VALUES ");
+	for (int i = 0; i < REC_MULTI; i++)
+		bb_buf_printf(&sql, "%s(?1, ?%d, ?2, ?3, ?4, ?%d)", i ? ", " : "",
+		    5 + 2 * i, 6 + 2 * i);
+	rc = bb_db_prepare(s->db, bb_buf_str(&sql), &w->multi);
+	bb_buf_free(&sql);
+	if (rc != BB_OK) {
+		bb_store_records_close(w);
+		return rc;
+	}
+	bb_stmt_bind_int64(w->multi, 1, submission);
+	bb_stmt_bind_static(w->multi, 2, w->dataset, strlen(w->dataset));
+	bb_stmt_bind_static(w->multi, 3, w->partner, strlen(w->partner));
+	bb_stmt_bind_static(w->multi, 4, w->period, strlen(w->period));
 	if ((rc = bb_db_prepare(s->db,
 	    "INSERT INTO record (submission_id, source_row, dataset_id, partner_id,"
 	    " period, data) VALUES (?, ?, ?, ?, ?, ?)", &w->rec)) != BB_OK ||
@@ -488,6 +513,32 @@ bb_store_record_add(struct bb_record_writer *w, uint64_t source_row,
 }
 
 int
+bb_store_records_add(struct bb_record_writer *w, size_t n,
+    const uint64_t *source_row, const char *base, const size_t *off,
+    const size_t *len)
+{
+	size_t i = 0;
+	int rc;
+
+	for (; n - i >= REC_MULTI; i += REC_MULTI) {
+		bb_stmt_rerun(w->multi);
+		for (int k = 0; k < REC_MULTI; k++) {
+			bb_stmt_bind_int64(w->multi, 5 + 2 * k,
+			    (int64_t)source_row[i + k]);
+			bb_stmt_bind_static(w->multi, 6 + 2 * k, base + off[i + k],
+			    len[i + k]);
+		}
+		if ((rc = bb_stmt_step(w->multi)) < 0)
+			return rc;
+	}
+	for (; i < n; i++)
+		if ((rc = bb_store_record_add(w, source_row[i], base + off[i],
+		    len[i], NULL)) != BB_OK)
+			return rc;
+	return BB_OK;
+}
+
+int
 bb_store_quarantine_add(struct bb_record_writer *w, uint64_t source_row,
     const char *json, size_t len)
 {
@@ -507,6 +558,7 @@ bb_store_records_close(struct bb_record_writer *w)
 	if (w == NULL)
 		return;
 	bb_stmt_free(w->rec);
+	bb_stmt_free(w->multi);
 	bb_stmt_free(w->quar);
 	free(w->dataset);
 	free(w->partner);

@@ -544,6 +544,64 @@ START_TEST(json_numbers_round_to_whole)
 }
 END_TEST
 
+/* The bulk writer's many-at-once path stores what one at a time would:
+ * the same ids in the same order, each row's own source row and data,
+ * past the statement's width and with a remainder. */
+struct seen_records {
+	int64_t first, n;
+	bool ok;
+};
+
+static int
+check_record(const struct bb_record *r, void *arg)
+{
+	struct seen_records *sr = arg;
+	char want[32];
+	if (sr->n == 0)
+		sr->first = r->id;
+	snprintf(want, sizeof(want), "{\"i\":%lld}", (long long)sr->n);
+	if (r->id != sr->first + sr->n || r->source_row != sr->n + 2 ||
+	    strcmp(r->data, want) != 0 || strcmp(r->partner_id, "east") != 0 ||
+	    strcmp(r->period, "2026-Q1") != 0)
+		sr->ok = false;
+	sr->n++;
+	return BB_OK;
+}
+
+START_TEST(records_written_many_at_once)
+{
+	enum { N = 150 };
+	struct bb_store *s = sx_open();
+	struct bb_record_writer *w;
+	struct seen_records sr = { 0, 0, true };
+	static char text[N * 16];
+	static uint64_t rows[N];
+	static size_t off[N], len[N];
+	size_t at = 0;
+	int64_t sub = sx_submit(s, "east", "enrollments", "2026-Q1", NULL, 0, 0, NULL);
+
+	for (size_t i = 0; i < N; i++) {
+		rows[i] = i + 2;
+		off[i] = at;
+		len[i] = (size_t)snprintf(text + at, sizeof(text) - at, "{\"i\":%zu}", i);
+		at += len[i];
+	}
+	ck_assert_int_eq(bb_store_begin(s), BB_OK);
+	ck_assert_int_eq(bb_store_records_open(s, sub, "enrollments", "east",
+	    "2026-Q1", &w), BB_OK);
+	ck_assert_int_eq(bb_store_records_add(w, 1, rows, text, off, len), BB_OK);
+	ck_assert_int_eq(bb_store_records_add(w, N - 1, rows + 1, text, off + 1,
+	    len + 1), BB_OK);
+	bb_store_records_close(w);
+	ck_assert_int_eq(bb_store_commit(s), BB_OK);
+	ck_assert_int_eq(bb_store_record_each(s, "enrollments", true, check_record,
+	    &sr), BB_OK);
+	ck_assert_int_eq(sr.n, N);
+	ck_assert(sr.ok);
+	sx_close(s);
+}
+END_TEST
+
 Suite *suite_values(void);
 
 Suite *
@@ -563,6 +621,7 @@ suite_values(void)
 	tcase_add_test(tc, maintained_from_all_follows_a_late_file);
 	tcase_add_test(tc, json_numbers_round_to_whole);
 	tcase_add_test(tc, values_not_stored_over_newer_ones);
+	tcase_add_test(tc, records_written_many_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
