@@ -107,8 +107,9 @@ START_TEST(simple_patterns_match_as_regexec)
 			size_t c = code, len = c % 4;
 			text[0] = '\0';
 			c /= 4;
-			for (size_t k = 0; k < len; k++, c /= na)
-				strcat(text, alpha[c % na]);
+			for (size_t k = 0, at = 0; k < len; k++, c /= na)
+				at += (size_t)snprintf(text + at, sizeof(text) - at, "%s",
+				    alpha[c % na]);
 			ck_assert_msg(bb_pattern_match(p, text) ==
 			    (regexec(&re, text, 0, NULL, 0) == 0), "%s on '%s'",
 			    simple[i], text);
