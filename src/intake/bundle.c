@@ -16,18 +16,11 @@
 #include "intake/submit.h"
 #include "util/bb.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* The name without its folders. */
-static const char *
-base_name(const char *s)
-{
-	const char *slash = strrchr(s, '/');
-	return slash ? slash + 1 : s;
-}
 
 /* Does the partner owe or map dataset `id`? */
 static bool
@@ -46,7 +39,7 @@ static const char *
 dataset_for(const struct bb_framework *fw, const struct bb_partner *p,
     const char *member)
 {
-	const char *b = base_name(member), *dot = strrchr(b, '.');
+	const char *b = bb_member_base(member), *dot = strrchr(b, '.');
 	size_t n = dot ? (size_t)(dot - b) : strlen(b);
 
 	for (size_t i = 0; i < p->ncrosswalks; i++)
@@ -79,9 +72,8 @@ bb_bundle_plan(const struct bb_framework *fw, const char *partner_id,
 {
 	const struct bb_partner *p = bb_fw_partner(fw, partner_id);
 	struct bb_findings f;
-	char **names = NULL, magic[4] = { 0 };
+	char **names = NULL;
 	size_t n = 0;
-	FILE *fp;
 	int rc;
 
 	memset(pl, 0, sizeof(*pl));
@@ -91,15 +83,12 @@ bb_bundle_plan(const struct bb_framework *fw, const char *partner_id,
 		return BB_ERR_INPUT;
 	}
 	/* A ZIP archive, and not a workbook (which lists no readable file). */
-	if ((fp = fopen(path, "rb")) == NULL) {
-		bb_diag_set(d, path, 0, 0, "file", "cannot read the file");
+	if ((rc = bb_file_is_zip(path)) < 0) {
+		bb_diag_set(d, path, 0, 0, "file", "cannot read: %s", strerror(errno));
 		return BB_ERR_INPUT;
 	}
-	if (fread(magic, 1, 4, fp) != 4 || memcmp(magic, "PK\003\004", 4) != 0) {
-		fclose(fp);
+	if (rc == 0)
 		return BB_ERR_NOTFOUND;
-	}
-	fclose(fp);
 	bb_findings_init(&f);
 	rc = bb_bundle_members(path, &names, &n, &f);
 	if (rc != BB_OK || n == 0) {

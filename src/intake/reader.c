@@ -423,8 +423,8 @@ fill_defaults(struct bb_reader *r, const struct bb_reader_opts *from)
 		o->max_uncompressed = BB_DEFAULT_MAX_UNCOMPRESSED;
 }
 
-static const char *
-without_folders(const char *s)
+const char *
+bb_member_base(const char *s)
 {
 	const char *slash = strrchr(s, '/');
 	return slash ? slash + 1 : s;
@@ -434,7 +434,7 @@ bool
 bb_member_named(const char *want, const char *member)
 {
 	return strcasecmp(want, member) == 0 ||
-	    strcasecmp(without_folders(want), without_folders(member)) == 0;
+	    strcasecmp(bb_member_base(want), bb_member_base(member)) == 0;
 }
 
 /* Open the only (or the named) member of a bundle as r->in; sets *fmt.  A
@@ -631,21 +631,53 @@ bb_reader_size(const struct bb_reader *r)
 	return r->in.size;
 }
 
-int
-bb_bundle_members(const char *path, char ***names, size_t *n,
-    struct bb_findings *findings)
+/* A reader over the ZIP archive at path, opened (*out NULL on failure, a
+ * finding says why), for the bundle functions below. */
+static int
+bundle_reader(const char *path, const char *display_name,
+    const struct bb_reader_opts *opts, struct bb_findings *findings,
+    struct bb_reader **out)
 {
 	struct bb_reader *r = bb_calloc(1, sizeof(*r));
 	int rc;
 
 	r->path = bb_strdup(path);
-	r->name = bb_strdup(path);
+	r->name = bb_strdup(display_name ? display_name : path);
 	r->findings = findings;
 	r->in.fd = -1;
-	fill_defaults(r, NULL);
+	fill_defaults(r, opts);
+	if ((rc = bb_zip_open(r)) != BB_OK) {
+		bb_reader_free(r);
+		r = NULL;
+	}
+	*out = r;
+	return rc;
+}
+
+int
+bb_file_is_zip(const char *path)
+{
+	unsigned char magic[4] = { 0 };
+	FILE *fp = fopen(path, "rb");
+	size_t k;
+
+	if (fp == NULL)
+		return -1;
+	k = fread(magic, 1, sizeof(magic), fp);
+	fclose(fp);
+	return k == 4 && memcmp(magic, "PK\003\004", 4) == 0;
+}
+
+int
+bb_bundle_members(const char *path, char ***names, size_t *n,
+    struct bb_findings *findings)
+{
+	struct bb_reader *r;
+	int rc;
+
 	*names = NULL;
 	*n = 0;
-	if ((rc = bb_zip_open(r)) == BB_OK)
+	if ((rc = bundle_reader(path, NULL, NULL, findings, &r)) == BB_OK)
 		rc = bb_zip_list(r, names, n);
 	bb_reader_free(r);
 	return rc;
@@ -657,9 +689,8 @@ bb_bundle_extract(const char *path, const char *display_name,
     const char **format, struct bb_findings *findings)
 {
 	struct bb_reader *r;
-	unsigned char magic[4] = { 0 }, buf[BB_READ_CHUNK];
+	unsigned char buf[BB_READ_CHUNK];
 	const char *fmt = NULL;
-	FILE *fp;
 	int rc;
 
 	*member = NULL;
@@ -669,21 +700,10 @@ bb_bundle_extract(const char *path, const char *display_name,
 		return BB_ERR_NOTFOUND;	/* bb_reader_open says what is wrong */
 	if (opts && opts->format && strcmp(opts->format, "xlsx") == 0)
 		return BB_ERR_NOTFOUND;
-	if ((fp = fopen(path, "rb")) == NULL)
+	if (bb_file_is_zip(path) != 1)
 		return BB_ERR_NOTFOUND;	/* the caller's open says why */
-	if (fread(magic, 1, 4, fp) != 4 || memcmp(magic, "PK\003\004", 4) != 0) {
-		fclose(fp);
-		return BB_ERR_NOTFOUND;
-	}
-	fclose(fp);
-	r = bb_calloc(1, sizeof(*r));
-	r->path = bb_strdup(path);
-	r->name = bb_strdup(display_name ? display_name : path);
-	r->findings = findings;
-	r->in.fd = -1;
-	fill_defaults(r, opts);
-	if ((rc = bb_zip_open(r)) != BB_OK)
-		goto out;
+	if ((rc = bundle_reader(path, display_name, opts, findings, &r)) != BB_OK)
+		return rc;
 	if ((!opts || opts->format == NULL) && bb_zip_has(r, "xl/workbook.xml")) {
 		rc = BB_ERR_NOTFOUND;	/* a workbook */
 		goto out;

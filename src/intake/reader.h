@@ -109,5 +109,10 @@ int bb_bundle_members(const char *path, char ***names, size_t *n,
 /* Does `want` (a --member, a crosswalk's `file`) name the bundle member
  * `member`: the same name, or the same name without folders, in any case? */
 bool bb_member_named(const char *want, const char *member);
+/* A member's name without its folders. */
+const char *bb_member_base(const char *name);
+/* 1 when the file at path starts as a ZIP archive (a bundle or a
+ * workbook), 0 when not, -1 when it cannot be read (errno says why). */
+int bb_file_is_zip(const char *path);
 
 #endif

@@ -390,6 +390,8 @@ take_member(struct bb_receipt *r, const char *path, struct bb_reader_opts *ro,
 	int fd, rc;
 
 	*tmp = NULL;
+	if (bb_file_is_zip(path) != 1)
+		return BB_OK;	/* not a bundle (or unreadable: the open says) */
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	t = bb_asprintf("%s/backbone-member-XXXXXX", dir);
@@ -552,11 +554,6 @@ bb_intake_submit(struct bb_store *st, const struct bb_framework *fw,
 		goto out;
 	}
 	r->format = bb_reader_format(rd);
-	/* A bundle's member: its rows are that file's ("export.zip/Client.csv"). */
-	if (strcmp(bb_reader_name(rd), r->file_name) != 0) {
-		free(r->file_name);
-		r->file_name = bb_utf8_clean(bb_reader_name(rd));
-	}
 	take_findings(r, &rf, &seen);
 	if (bb_mapper_new_for(fw, ds, partner, xw, bb_reader_header(rd), &mp,
 	    &r->problems) != BB_OK) {

@@ -565,8 +565,18 @@ test_bundle_refusals() {
 	printf 'PK\003\004 cut short' > cut.zip
 	run 1 bb --db t.db submit --partner hmis cut.zip
 	contains err "cut.zip"
+	# A file not there, sent whole: said so, not "needs --dataset".
+	run 1 bb --db t.db submit --partner hmis gone.zip
+	eq "$(cat err)" "backbone: gone.zip: cannot read: No such file or directory"
+	# A bundle's member is taken out into TMPDIR: where none can be made,
+	# the bundle is refused with the reason; a plain file needs none.
+	zip_of one.zip 'strict.csv=code,n\nx,1\n'
+	TMPDIR=$PWD/no-such-dir run 3 bb --db t.db submit --partner hmis --dataset strict --period 2026-Q3 one.zip
+	contains out "cannot make a temporary file in $PWD/no-such-dir to read the bundle's member"
 	dump after.sql
 	same before.sql after.sql
+	TMPDIR=$PWD/no-such-dir run 0 bb --db t.db submit --partner hmis --dataset strict --period 2026-Q3 s.csv
+	contains out "stored as submission 1: hmis / strict / 2026-Q3"
 }
 
 test_hostile_zip_bomb() {
